@@ -1,0 +1,242 @@
+"""What the user pointed at, expanded into the activity files it holds.
+
+Paths may be files, folders (read recursively), `.zip` archives (Garmin account exports nest
+zips inside the zip), `.gz` files, and Strava bulk exports (a folder or zip with activities.csv
+at its top, whose rows name files under activities/). Listing reads only archive directories;
+each file's bytes are read when it is parsed, so a progress bar can count the files first.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+from connectors.errors import FileFormatError, InputError
+from connectors.files.strava_export import StravaRow, StravaRowError, read_activities_csv
+
+InputKind = Literal["fit", "gpx", "tcx", "strava_activity", "unreadable"]
+FileKind = Literal["fit", "gpx", "tcx"]
+
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+"""Larger decompressed members are refused: no activity file is that big, a zip bomb is."""
+MAX_NESTING = 4
+"""Zips inside zips deeper than this are refused (Garmin exports nest two levels)."""
+
+_FILE_KINDS: dict[str, FileKind] = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx"}
+STRAVA_CSV = "activities.csv"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One activity (or one Strava row) to import, and how to read its bytes."""
+
+    name: str
+    """Where it was found: `export.zip!activities/123.fit.gz`, shown in the log and summary."""
+    kind: InputKind
+    opener: Callable[[], bytes] = field(repr=False, compare=False)
+    strava_row: StravaRow | None = None
+    file_kind: FileKind | None = None
+    """For a Strava row: the kind of the file it references, when the export holds that file."""
+    error: str | None = None
+    """For an unreadable input: why (a broken zip, an unreadable CSV row)."""
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes, decompressed. Raises FileFormatError when they cannot be read."""
+        if self.kind == "unreadable":
+            raise FileFormatError(self.error or "unreadable input")
+        return self.opener()
+
+
+def file_kind(name: str) -> FileKind | None:
+    """The activity format a file name says (`.fit`, `.gpx`, `.tcx`, each maybe `.gz`)."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    return _FILE_KINDS.get(PurePosixPath(lower).suffix)
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[InputFile]:
+    """Every importable file under `paths`, in a stable order.
+
+    Raises InputError at once (before anything is yielded) when a path does not exist.
+    """
+    checked = [Path(path) for path in paths]
+    for path in checked:
+        if not path.exists():
+            raise InputError("PATH", str(path), "give an existing file, folder or .zip")
+    return _expand_all(checked)
+
+
+def _expand_all(paths: list[Path]) -> Iterator[InputFile]:
+    for path in paths:
+        if path.is_dir():
+            entries = [
+                _Entry(file.relative_to(path).as_posix(), _path_reader(file))
+                for file in sorted(path.rglob("*"))
+                if file.is_file() and not _is_hidden(file.relative_to(path).as_posix())
+            ]
+            yield from _expand_entries(entries, prefix=f"{path}/", depth=0)
+        else:
+            yield from _expand_entries(
+                [_Entry(path.name, _path_reader(path))], f"{path.parent}/", 0
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    path: str
+    """Path inside its container, with `/` separators."""
+    read: Callable[[], bytes]
+
+
+def _path_reader(path: Path) -> Callable[[], bytes]:
+    def read() -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise FileFormatError(f"cannot read {path}: {error.strerror}") from error
+
+    return read
+
+
+def _is_hidden(relative: str) -> bool:
+    # macOS adds __MACOSX/ and ._name resource forks to zips; they are not activity files.
+    parts = relative.split("/")
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def _expand_entries(entries: list[_Entry], prefix: str, depth: int) -> Iterator[InputFile]:
+    consumed: set[str] = set()
+    csv_entry = _strava_csv(entries)
+    if csv_entry is not None:
+        rows = _strava_rows(csv_entry, entries, prefix, consumed)
+        yield from rows
+    for entry in entries:
+        if entry.path in consumed or (csv_entry is not None and entry is csv_entry):
+            continue
+        name = prefix + entry.path
+        lower = entry.path.lower()
+        if lower.endswith(".zip"):
+            yield from _expand_zip(entry, name, depth)
+            continue
+        kind = file_kind(entry.path)
+        if kind is not None:
+            yield InputFile(name=name, kind=kind, opener=_decompressing(entry))
+
+
+def _strava_csv(entries: list[_Entry]) -> _Entry | None:
+    """The export's activities.csv: the shallowest one (an export keeps it at its top)."""
+    candidates = [entry for entry in entries if PurePosixPath(entry.path).name == STRAVA_CSV]
+    return min(candidates, key=lambda entry: entry.path.count("/")) if candidates else None
+
+
+def _strava_rows(
+    csv_entry: _Entry, entries: list[_Entry], prefix: str, consumed: set[str]
+) -> list[InputFile]:
+    csv_name = prefix + csv_entry.path
+    root = PurePosixPath(csv_entry.path).parent
+    by_path = {entry.path: entry for entry in entries}
+    try:
+        rows = list(read_activities_csv(csv_entry.read()))
+    except FileFormatError as error:
+        return [_unreadable(csv_name, str(error))]
+    inputs = []
+    for row in rows:
+        if isinstance(row, StravaRowError):
+            inputs.append(_unreadable(f"{csv_name}:{row.line}", row.reason))
+            continue
+        referenced = by_path.get((root / row.filename).as_posix()) if row.filename else None
+        kind = file_kind(referenced.path) if referenced is not None else None
+        if referenced is not None and kind is not None:
+            consumed.add(referenced.path)
+            opener = _decompressing(referenced)
+            shown = f"{csv_name}:{row.line} ({referenced.path})"
+        else:
+            opener, kind, shown = _no_bytes, None, f"{csv_name}:{row.line}"
+        inputs.append(
+            InputFile(
+                name=shown, kind="strava_activity", opener=opener, strava_row=row, file_kind=kind
+            )
+        )
+    return inputs
+
+
+def _no_bytes() -> bytes:
+    return b""
+
+
+def _unreadable(name: str, reason: str) -> InputFile:
+    return InputFile(name=name, kind="unreadable", opener=_no_bytes, error=reason)
+
+
+def _expand_zip(entry: _Entry, name: str, depth: int) -> Iterator[InputFile]:
+    if depth >= MAX_NESTING:
+        yield _unreadable(name, f"zip nested more than {MAX_NESTING} deep")
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(entry.read()))
+        members = [
+            info
+            for info in archive.infolist()
+            if not info.is_dir() and not _is_hidden(info.filename)
+        ]
+    except (zipfile.BadZipFile, OSError, FileFormatError, EOFError) as error:
+        yield _unreadable(name, f"not a readable zip: {error}")
+        return
+    entries = [
+        _Entry(info.filename, _zip_reader(archive, info))
+        for info in sorted(members, key=lambda info: info.filename)
+    ]
+    yield from _expand_entries(entries, prefix=f"{name}!", depth=depth + 1)
+
+
+def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:
+    def read() -> bytes:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise FileFormatError(f"{info.filename} unpacks to {info.file_size} bytes: too large")
+        try:
+            with archive.open(info) as member:
+                data = member.read(MAX_MEMBER_BYTES + 1)
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
+            raise FileFormatError(f"cannot unpack {info.filename}: {error}") from error
+        if len(data) > MAX_MEMBER_BYTES:
+            raise FileFormatError(f"{info.filename} unpacks to more than {MAX_MEMBER_BYTES} bytes")
+        return data
+
+    return read
+
+
+def _decompressing(entry: _Entry) -> Callable[[], bytes]:
+    if not entry.path.lower().endswith(".gz"):
+        return entry.read
+
+    def read() -> bytes:
+        return gunzip(entry.read(), entry.path)
+
+    return read
+
+
+def gunzip(data: bytes, name: str) -> bytes:
+    """A .gz file's content, refusing more than MAX_MEMBER_BYTES (a bomb) or a broken stream."""
+    # wbits 16 + MAX_WBITS: a gzip header and trailer around the deflate stream.
+    output = bytearray()
+    remaining = data
+    try:
+        while remaining:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            output += inflater.decompress(remaining, MAX_MEMBER_BYTES + 1 - len(output))
+            if len(output) > MAX_MEMBER_BYTES:
+                raise FileFormatError(f"{name} unpacks to more than {MAX_MEMBER_BYTES} bytes")
+            if not inflater.eof:
+                raise FileFormatError(f"{name} is a truncated gzip file")
+            # A .gz may hold several members one after another (gzip -c a b > c.gz).
+            remaining = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as error:
+        raise FileFormatError(f"{name} is not a readable gzip file: {error}") from error
+    return bytes(output)
