@@ -30,7 +30,6 @@ class _Session:
     index: int
     message: Message
     start_utc: datetime
-    end_utc: datetime
 
 
 def parse_fit(
@@ -96,7 +95,6 @@ def fit_records(
                     "activity": json_safe(messages.activity[0]) if messages.activity else None,
                     "session": json_safe(message),
                     "local_time_from": "file" if utc_offset is not None else "athlete_timezone",
-                    "problem": messages.problem,
                 },
             )
         )
@@ -122,11 +120,7 @@ def _sessions(messages: tuple[Message, ...]) -> list[_Session]:
             start = end - timedelta(seconds=elapsed)
         if start is None:
             continue  # a session that cannot be placed in time cannot be counted in a week
-        if elapsed is not None:
-            end = start + timedelta(seconds=elapsed)
-        elif end is None or end < start:
-            end = start
-        sessions.append(_Session(index=index, message=message, start_utc=start, end_utc=end))
+        sessions.append(_Session(index=index, message=message, start_utc=start))
     return sessions
 
 
@@ -204,17 +198,20 @@ def _is_empty_set(message: Message) -> bool:
 
 
 def _session_holding(start: datetime | None, sessions: list[_Session]) -> _Session:
-    """The session whose time span holds the set; else the nearest one (a clock edge)."""
+    """The session whose time span holds the set: the last one started at or before it.
+
+    A session's span ends where the next one starts: a watch's elapsed time can overlap the next
+    leg (in 20555050352_ACTIVITY.fit the run's elapsed time runs 96 s into the strength leg after
+    it, where the first set of that leg already sits). A set before the first session (a clock
+    edge) goes to the first.
+    """
     if start is None:
         return sessions[0]
-    for session in sessions:
-        if session.start_utc <= start <= session.end_utc:
-            return session
-
-    def distance(session: _Session) -> timedelta:
-        return min(abs(start - session.start_utc), abs(start - session.end_utc))
-
-    return min(sessions, key=distance)
+    holder = sessions[0]
+    for session in sorted(sessions, key=lambda item: item.start_utc):
+        if session.start_utc <= start:
+            holder = session
+    return holder
 
 
 def _exercise_name(categories: list[Any], subtypes: list[Any]) -> str | None:
