@@ -26,6 +26,8 @@ class AthleteProfile:
     technique_controlled: bool = False
     prefers_single_leg: bool = False
     coach: str | None = None
+    gym_weekday: int = 3
+    """ISO weekday of the squat session (Wednesday by default)."""
 
 
 def get_athlete(session: Session, name: str) -> Athlete:
@@ -54,6 +56,7 @@ def add_athlete(session: Session, profile: AthleteProfile) -> Athlete:
         technique_controlled=profile.technique_controlled,
         prefers_single_leg=profile.prefers_single_leg,
         coach_id=ensure_coach(session, profile.coach).id if profile.coach else None,
+        gym_weekday=profile.gym_weekday,
         rule_overrides={},
     )
     session.add(athlete)

@@ -28,6 +28,20 @@ BODY_WEIGHT_KG = (25.0, 300.0)
 SESSIONS_PER_WEEK = (0, 21)
 
 
+class Weekday(StrEnum):
+    mon = "mon"
+    tue = "tue"
+    wed = "wed"
+    thu = "thu"
+    fri = "fri"
+    sat = "sat"
+    sun = "sun"
+
+    @property
+    def iso(self) -> int:
+        return list(Weekday).index(self) + 1
+
+
 class Experience(StrEnum):
     beginner = "beginner"
     intermediate = "intermediate"
@@ -61,6 +75,9 @@ def athlete_add(
         bool, typer.Option("--single-leg", help="Prefers single-leg squats (experienced only)")
     ] = False,
     coach: Annotated[str | None, typer.Option(help="The coach's name")] = None,
+    gym_day: Annotated[
+        Weekday, typer.Option("--gym-day", help="Preferred day for the squat session")
+    ] = Weekday.wed,
 ) -> None:
     """Record an athlete."""
     if not name.strip():
@@ -84,6 +101,7 @@ def athlete_add(
         technique_controlled=technique_controlled,
         prefers_single_leg=single_leg,
         coach=coach.strip() if coach else None,
+        gym_weekday=gym_day.iso,
     )
     with transaction() as session:
         athlete = add_athlete(session, profile)
@@ -105,6 +123,7 @@ def athlete_list(format: Annotated[TableOrJson, typer.Option()] = TableOrJson.ta
                 "technique_controlled": a.technique_controlled,
                 "single_leg": a.prefers_single_leg,
                 "coach": coach_name(session, a),
+                "gym_day": list(Weekday)[a.gym_weekday - 1].value,
             }
             for a in list_athletes(session)
         ]

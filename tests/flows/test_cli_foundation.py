@@ -30,17 +30,18 @@ def test_athletes_are_added_and_listed(run_cli: Cli) -> None:
     assert run_cli(*ANA, "--coach", "Marta", "--technique-controlled").exit_code == 0
     added = run_cli("athlete", "add", "ben", "--body-weight", "82.5", "--timezone",
                     "America/New_York", "--experience", "experienced", "--sessions-per-week", "6",
-                    "--single-leg")  # fmt: skip
+                    "--single-leg", "--gym-day", "fri")  # fmt: skip
     assert added.exit_code == 0, added.stderr
     listed = run_cli("athlete", "list", "--format", "json")
     assert listed.exit_code == 0
     athletes = {a["name"]: a for a in json.loads(listed.stdout)}
     assert athletes["ana"]["coach"] == "Marta"
     assert athletes["ana"]["technique_controlled"] is True
+    assert athletes["ana"]["gym_day"] == "wed"
     assert athletes["ben"] | {"id": 0} == {
         "id": 0, "name": "ben", "body_weight_kg": 82.5, "timezone": "America/New_York",
         "experience": "experienced", "sessions_per_week": 6, "technique_controlled": False,
-        "single_leg": True, "coach": None,
+        "single_leg": True, "coach": None, "gym_day": "fri",
     }  # fmt: skip
     table = run_cli("athlete", "list")
     assert "ana" in table.stdout and "Europe/Madrid" in table.stdout
