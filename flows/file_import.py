@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
-from connectors.errors import FileFormatError
+from connectors.errors import FileFormatError, InputError
 from connectors.files import InputFile, iter_inputs, parse_input
 from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
@@ -41,8 +41,19 @@ class ImportSummary:
 
 
 def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[InputFile]:
-    """Every importable file under `paths` (raises InputError for a path that does not exist)."""
-    return list(iter_inputs(paths))
+    """Every importable file under `paths`.
+
+    Raises InputError for a path that does not exist, or when the paths hold no activity file.
+    """
+    inputs = list(iter_inputs(paths))
+    if not inputs:
+        raise InputError(
+            "PATH",
+            " ".join(str(path) for path in paths),
+            "nothing to import there: give FIT, GPX or TCX files (maybe .gz), folders or zips "
+            "holding them, or a Strava export",
+        )
+    return inputs
 
 
 def import_inputs(

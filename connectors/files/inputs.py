@@ -77,7 +77,7 @@ def _expand_all(paths: list[Path]) -> Iterator[InputFile]:
     for path in paths:
         if path.is_dir():
             entries = [
-                _Entry(file.relative_to(path).as_posix(), _path_reader(file))
+                _Entry(file.relative_to(path).as_posix(), _path_reader(file), file)
                 for file in sorted(path.rglob("*"))
                 if file.is_file() and not _is_hidden(file.relative_to(path).as_posix())
             ]
@@ -93,6 +93,9 @@ class _Entry:
     path: str
     """Path inside its container, with `/` separators."""
     read: Callable[[], bytes]
+    on_disk: Path | None = None
+    """The file itself, when it is one: a zip is then opened in place, not read into memory
+    (a Garmin account export can be gigabytes)."""
 
 
 def _path_reader(path: Path) -> Callable[[], bytes]:
@@ -180,7 +183,8 @@ def _expand_zip(entry: _Entry, name: str, depth: int) -> Iterator[InputFile]:
         yield _unreadable(name, f"zip nested more than {MAX_NESTING} deep")
         return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(entry.read()))
+        source = entry.on_disk if entry.on_disk is not None else io.BytesIO(entry.read())
+        archive = zipfile.ZipFile(source)
         members = [
             info
             for info in archive.infolist()

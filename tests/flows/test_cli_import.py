@@ -147,3 +147,10 @@ def test_progress_goes_to_stderr_and_json_stays_clean(ana: Cli, shared_data: Pat
     assert "importing" not in result.stdout
     listed = ana("activity", "list", "ana", "--format", "json")
     assert isinstance(json.loads(listed.stdout), list)
+
+
+def test_a_folder_without_activity_files_is_bad_input(ana: Cli, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("no activities here")
+    result = ana("import", "ana", str(tmp_path))
+    assert result.exit_code == 2
+    assert "nothing to import there" in result.stderr
