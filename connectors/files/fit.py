@@ -88,6 +88,7 @@ def fit_records(
                 elapsed_s=_number(message.get("total_elapsed_time")),
                 avg_hr=_integer(message.get("avg_heart_rate")),
                 max_hr=_integer(message.get("max_heart_rate")),
+                rpe=_session_rpe(message.get("workout_rpe")),
                 partial=partial,
                 parent_source_id=file_key if multi else None,
                 raw={
@@ -149,6 +150,15 @@ def _local_start(start_utc: datetime, offset: timedelta | None, fallback_tz: tzi
     if offset is not None:
         return (start_utc + offset).replace(tzinfo=None)
     return start_utc.astimezone(fallback_tz).replace(tzinfo=None)
+
+
+def _session_rpe(value: Any) -> float | None:
+    """The athlete's post-workout RPE. Garmin stores it times ten (RPE 2 is 20, RPE 10 is 100);
+    0 means not rated."""
+    number = _number(value)
+    if number is None or not 0 < number <= 100:
+        return None
+    return number / 10
 
 
 def _lift_sets(

@@ -116,16 +116,15 @@ def _is_hidden(relative: str) -> bool:
 
 def _expand_entries(entries: list[_Entry], prefix: str, depth: int) -> Iterator[InputFile]:
     consumed: set[str] = set()
-    csv_entry = _strava_csv(entries)
-    if csv_entry is not None:
-        rows = _strava_rows(csv_entry, entries, prefix, consumed)
-        yield from rows
+    # Each activities.csv is one Strava export: its rows come first and take the files they name.
+    for csv_entry in _strava_csvs(entries):
+        consumed.add(csv_entry.path)
+        yield from _strava_rows(csv_entry, entries, prefix, consumed)
     for entry in entries:
-        if entry.path in consumed or (csv_entry is not None and entry is csv_entry):
+        if entry.path in consumed:
             continue
         name = prefix + entry.path
-        lower = entry.path.lower()
-        if lower.endswith(".zip"):
+        if entry.path.lower().endswith(".zip"):
             yield from _expand_zip(entry, name, depth)
             continue
         kind = file_kind(entry.path)
@@ -133,10 +132,9 @@ def _expand_entries(entries: list[_Entry], prefix: str, depth: int) -> Iterator[
             yield InputFile(name=name, kind=kind, opener=_decompressing(entry))
 
 
-def _strava_csv(entries: list[_Entry]) -> _Entry | None:
-    """The export's activities.csv: the shallowest one (an export keeps it at its top)."""
-    candidates = [entry for entry in entries if PurePosixPath(entry.path).name == STRAVA_CSV]
-    return min(candidates, key=lambda entry: entry.path.count("/")) if candidates else None
+def _strava_csvs(entries: list[_Entry]) -> list[_Entry]:
+    """Every Strava export's activities.csv (an export keeps it at its top)."""
+    return [entry for entry in entries if PurePosixPath(entry.path).name == STRAVA_CSV]
 
 
 def _strava_rows(

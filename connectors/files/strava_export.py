@@ -177,14 +177,13 @@ def parse_activity_date(text: str | None) -> datetime:
 
 
 def _number(text: str | None) -> float | None:
+    """A CSV number: `5012.3`, `1,234.5` (thousands), or `5,01` (a decimal comma locale)."""
     if text is None:
         return None
+    decimal_comma = text.count(",") == 1 and "." not in text
+    cleaned = text.replace(",", ".") if decimal_comma else text.replace(",", "")
     try:
-        value = (
-            float(text.replace(",", "."))
-            if text.count(",") == 1 and "." not in text
-            else float(text.replace(",", ""))
-        )
+        value = float(cleaned)
     except ValueError:
         return None
     return value if value == value else None

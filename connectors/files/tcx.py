@@ -7,6 +7,7 @@ DistanceMeters, so the activity's moving time and distance are their sums, as TC
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, tzinfo
 from xml.etree import ElementTree
 
@@ -109,8 +110,8 @@ def _float(text: str | None) -> float | None:
     return value if value == value else None
 
 
-def _sum(texts: object) -> float | None:
-    values = [_float(text) for text in texts]  # type: ignore[attr-defined]
+def _sum(texts: Iterable[str | None]) -> float | None:
+    values = [_float(text) for text in texts]
     present = [value for value in values if value is not None]
     return sum(present) if present else None
 

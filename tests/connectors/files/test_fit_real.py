@@ -317,3 +317,13 @@ def test_lift_set_source_ids_are_unique_and_stable(shared_data: Path) -> None:
 def test_unreadable_bytes_raise_file_format_error(data: bytes) -> None:
     with pytest.raises(FileFormatError):
         parse_bytes(data, "fit", name="junk.fit", fallback_tz=UTC_ZONE)
+
+
+def test_session_rpe_is_the_watchs_rating_over_ten(shared_data: Path) -> None:
+    from garmin_fit_sdk import Decoder, Stream
+
+    path = shared_data / "garmin-fit_jarkko-fit-analyzer/20555050352_ACTIVITY.fit"
+    messages, _ = Decoder(Stream.from_byte_array(bytearray(path.read_bytes()))).read()
+    ratings = [session.get("workout_rpe") for session in messages["session_mesgs"]]
+    assert ratings == [None, None, 20]  # only the last strength leg was rated
+    assert [a.rpe for a in parse(path).activities] == [None, None, 2.0]

@@ -265,3 +265,13 @@ def test_a_csv_that_is_not_a_strava_export_is_refused(tmp_path: Path) -> None:
     (tmp_path / "activities.csv").write_text("date,km\n2024-01-01,5\n")
     (item,) = iter_inputs([tmp_path])
     assert item.kind == "unreadable" and "Activity ID" in (item.error or "")
+
+
+def test_two_strava_exports_in_one_folder(tmp_path: Path, shared_data: Path) -> None:
+    for export in ("first", "second"):
+        for name, data in strava_export(shared_data).items():
+            (tmp_path / export / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / export / name).write_bytes(data)
+    items = list(iter_inputs([tmp_path]))
+    assert [item.kind for item in items].count("strava_activity") == 14
+    assert [item.kind for item in items].count("fit") == 2  # each export's unlisted file
