@@ -11,18 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from garmin_fit_sdk import Decoder, Stream
+from garmin_fit_sdk import Decoder, Profile, Stream
 
 from connectors.files import fit_fast
 
 Message = dict[str | int, Any]
 """One decoded message as garmin-fit-sdk gives it: field name (or number) to value."""
 
-MESSAGE_KEYS = {
-    fit_fast.FILE_ID: "file_id_mesgs",
-    fit_fast.ACTIVITY: "activity_mesgs",
-    fit_fast.SESSION: "session_mesgs",
-    fit_fast.SET: "set_mesgs",
+# Where the SDK's read() puts each message type (its profile's `messages_key`).
+MESSAGE_KEYS: dict[int, str] = {
+    number: str(Profile["messages"][number]["messages_key"])
+    for number in (fit_fast.FILE_ID, fit_fast.ACTIVITY, fit_fast.SESSION, fit_fast.SET)
 }
 
 DecodePath = Literal["fast", "full"]

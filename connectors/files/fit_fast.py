@@ -23,25 +23,28 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
+from garmin_fit_sdk import Profile
 from garmin_fit_sdk import fit as sdk_fit
 
 HEADER_SIZES = (12, 14)
 CRC_SIZE = 2
 FIT_SIGNATURE = b".FIT"
 
-# Global message numbers (FIT profile) the importer reads.
-FILE_ID = 0
-SESSION = 18
-ACTIVITY = 34
-SET = 225
-FIELD_DESCRIPTION = 206
-DEVELOPER_DATA_ID = 207
+# Global message numbers the importer reads, from the SDK's profile.
+_MESSAGE_NUMBERS: dict[str, int] = Profile["mesg_num"]
+FILE_ID = _MESSAGE_NUMBERS["FILE_ID"]
+SESSION = _MESSAGE_NUMBERS["SESSION"]
+ACTIVITY = _MESSAGE_NUMBERS["ACTIVITY"]
+SET = _MESSAGE_NUMBERS["SET"]
+FIELD_DESCRIPTION = _MESSAGE_NUMBERS["FIELD_DESCRIPTION"]
+DEVELOPER_DATA_ID = _MESSAGE_NUMBERS["DEVELOPER_DATA_ID"]
 
 WANTED_MESSAGES: frozenset[int] = frozenset({FILE_ID, SESSION, ACTIVITY, SET})
 # Developer-data descriptions are kept too: a wanted message may carry developer fields, and the
 # SDK decodes them only when their description came first.
 ALWAYS_KEPT: frozenset[int] = frozenset({FIELD_DESCRIPTION, DEVELOPER_DATA_ID})
 
+_PROFILE_VERSION = int(Profile["version"]["major"]) * 1000 + int(Profile["version"]["minor"])
 _VALID_BASE_TYPES = frozenset(sdk_fit.BASE_TYPE_DEFINITIONS)
 _BASE_TYPE_MASK = sdk_fit.BASE_TYPE_MASK
 
@@ -139,7 +142,7 @@ def scan(
             parts += 1
     except _Damaged as damaged:
         problem = str(damaged)
-    header = struct.pack("<BBHI4sH", 14, 0x20, 21218, len(out), FIT_SIGNATURE, 0)
+    header = struct.pack("<BBHI4sH", 14, 0x20, _PROFILE_VERSION, len(out), FIT_SIGNATURE, 0)
     return FitScan(selected=header + bytes(out) + b"\x00\x00", problem=problem, parts=parts)
 
 
