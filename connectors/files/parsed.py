@@ -35,6 +35,8 @@ def json_safe(value: Any) -> Any:
     """
     if isinstance(value, float):
         return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, str):
+        return value.replace("\x00", "")  # PostgreSQL text and JSONB cannot hold NUL
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):

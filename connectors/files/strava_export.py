@@ -67,7 +67,8 @@ class StravaRowError:
 
 def read_activities_csv(data: bytes) -> Iterator[StravaRow | StravaRowError]:
     """Every row of a Strava export's activities.csv. Raises FileFormatError on a foreign CSV."""
-    text = data.decode("utf-8-sig", errors="replace")
+    # NUL cannot be stored in PostgreSQL text; no real export has one, a damaged one might.
+    text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

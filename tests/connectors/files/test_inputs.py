@@ -11,10 +11,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from connectors.errors import FileFormatError, InputError
 from connectors.files import InputFile, iter_inputs, parse_input
-from connectors.files.strava_export import parse_activity_date
+from connectors.files.strava_export import (
+    StravaRow,
+    StravaRowError,
+    parse_activity_date,
+    read_activities_csv,
+)
 
 FALLBACK = UTC
 RUN = "garmin-fit_sports-lib/6782987395.fit"
@@ -275,3 +282,29 @@ def test_two_strava_exports_in_one_folder(tmp_path: Path, shared_data: Path) -> 
     items = list(iter_inputs([tmp_path]))
     assert [item.kind for item in items].count("strava_activity") == 14
     assert [item.kind for item in items].count("fit") == 2  # each export's unlisted file
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.one_of(st.text(max_size=12), st.sampled_from(["Jan 1, 2024, 10:00:00 AM",
+                 "Run", "5.0", "activities/1.fit.gz", "", "1,5"])), max_size=25),
+        max_size=6,
+    ),
+    raw_tail=st.binary(max_size=30),
+)  # fmt: skip
+def test_any_activities_csv_gives_rows_row_errors_or_a_file_format_error(
+    rows: list[list[str]], raw_tail: bytes
+) -> None:
+    text = io.StringIO()
+    csv.writer(text).writerows([HEADER, *rows])
+    try:
+        results = list(read_activities_csv(text.getvalue().encode() + raw_tail))
+    except FileFormatError:
+        return
+    for result in results:
+        if isinstance(result, StravaRow):
+            assert result.start_utc.tzinfo is not None
+            assert "\x00" not in (result.name or "")
+        else:
+            assert isinstance(result, StravaRowError) and result.reason
