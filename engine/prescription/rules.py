@@ -513,10 +513,16 @@ def r15_share(state: AthleteState, params: RuleParams) -> Effect | None:
 
 
 def _races_by_distance(state: AthleteState) -> list[RaceDay]:
-    """Closest race first, so the reason names the race that matters."""
+    """Closest race first, so the reason names the race that matters; ties broken on every
+    field so the order of the input never changes the plan."""
     return sorted(
         state.races,
-        key=lambda race: (abs((race.race_date - state.planned_date).days), race.priority),
+        key=lambda race: (
+            abs((race.race_date - state.planned_date).days),
+            race.priority,
+            race.race_date,
+            race.name,
+        ),
     )
 
 
