@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby, pairwise
 
-from engine.prescription.state import SquatHistory, is_squat
+from engine.prescription.state import SquatHistory, canonical_variant, is_squat
 from engine.prescription.weeks import week_monday, week_of
 
 
@@ -83,7 +83,10 @@ def _sessions(rows: Iterable[SetRow], before: date) -> list[_Session]:
         last_top = [row for row in sets if row.weight_kg == top][-1]
         sessions.append(
             _Session(
-                day=day, variant=last_top.exercise, working_weight_kg=top, last_rir=last_top.rir
+                day=day,
+                variant=canonical_variant(last_top.exercise),
+                working_weight_kg=top,
+                last_rir=last_top.rir,
             )
         )
     return sessions

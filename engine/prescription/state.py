@@ -17,6 +17,21 @@ SINGLE_LEG_VARIANTS = frozenset(
 )
 
 
+# Slugs that name a variant the rules know under another name: a watch's generic "squat" is
+# the barbell back squat, a Smith machine is the guided bar of R3.
+_CANONICAL = {
+    "squat": "back_squat",
+    "barbell_squat": "back_squat",
+    "barbell_back_squat": "back_squat",
+    "smith_squat": "guided_squat",
+    "smith_machine_squat": "guided_squat",
+}
+
+
+def canonical_variant(exercise: str) -> str:
+    return _CANONICAL.get(exercise, exercise)
+
+
 def is_squat(exercise: str) -> bool:
     """Any squat variant counts as the week's squat session (goblet, smith, split...)."""
     return "squat" in exercise
