@@ -32,7 +32,7 @@ def record_event(
                 "dedupe_key": dedupe_key,
                 "payload": dict(payload),
             }
-        ],  # fmt: skip
+        ],
         key=("dedupe_key",),
         update=(),
     )

@@ -91,8 +91,9 @@ def test_an_event_is_recorded_once_and_published_once(warehouse_engine: Engine) 
     athlete_id = new_athlete(warehouse_engine)
     for _ in range(2):  # a re-run announces nothing twice
         with session_scope(warehouse_engine) as session:
-            record_event(session, "week.big", athlete_id=athlete_id,
-                         dedupe_key=f"week.big:{athlete_id}:2026-W02", payload={"acwr": 1.4})  # fmt: skip
+            key = f"week.big:{athlete_id}:2026-W02"
+            record_event(session, "week.big", athlete_id=athlete_id, dedupe_key=key,
+                         payload={"acwr": 1.4})  # fmt: skip
     with session_scope(warehouse_engine) as session:
         pending = unpublished(session)
         assert [(e.kind, e.payload) for e in pending] == [("week.big", {"acwr": 1.4})]
