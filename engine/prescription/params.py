@@ -189,16 +189,16 @@ def coerce(spec: dataclasses.Field[Any], raw: object) -> ParamValue:
         try:
             return int(str(raw).strip())
         except ValueError:
-            raise ParamError(name, raw, f"use a whole number ({_range_text(spec)})") from None
+            raise ParamError(name, raw, f"use a whole number {_range_text(spec)}") from None
     if kind is float:
         if isinstance(raw, bool):
             raise ParamError(name, raw, "use a number")
         try:
             value = float(raw) if isinstance(raw, int | float) else float(str(raw).strip())
         except ValueError:
-            raise ParamError(name, raw, f"use a number ({_range_text(spec)})") from None
+            raise ParamError(name, raw, f"use a number {_range_text(spec)}") from None
         if not math.isfinite(value):
-            raise ParamError(name, raw, f"use a finite number ({_range_text(spec)})")
+            raise ParamError(name, raw, f"use a finite number {_range_text(spec)}")
         return value
     text = str(raw).strip()
     choices = spec.metadata.get("choices", ())
@@ -212,11 +212,11 @@ def _check_range(spec: dataclasses.Field[Any], value: object) -> None:
     if kind is not bool and isinstance(value, bool):
         raise ParamError(spec.name, value, f"use a {kind.__name__}, not true/false")
     if kind is int and not isinstance(value, int):
-        raise ParamError(spec.name, value, f"use a whole number ({_range_text(spec)})")
+        raise ParamError(spec.name, value, f"use a whole number {_range_text(spec)}")
     if kind is float and not isinstance(value, int | float):
-        raise ParamError(spec.name, value, f"use a number ({_range_text(spec)})")
+        raise ParamError(spec.name, value, f"use a number {_range_text(spec)}")
     if kind is float and not math.isfinite(float(value)):  # type: ignore[arg-type]
-        raise ParamError(spec.name, value, f"use a finite number ({_range_text(spec)})")
+        raise ParamError(spec.name, value, f"use a finite number {_range_text(spec)}")
     if kind is str:
         choices = spec.metadata.get("choices", ())
         if value not in choices:
@@ -230,7 +230,7 @@ def _check_range(spec: dataclasses.Field[Any], value: object) -> None:
 
 def _range_text(spec: dataclasses.Field[Any]) -> str:
     low, high = spec.metadata.get("low"), spec.metadata.get("high")
-    return f"from {low:g} to {high:g} ({spec.metadata.get('help', '')})"
+    return f"from {low:g} to {high:g}: {spec.metadata.get('help', '')}"
 
 
 def _check_order(params: RuleParams, lower: str, upper: str, *, strict: bool = False) -> None:
