@@ -32,11 +32,6 @@ class Change:
     """Ids of this week's rules that decided the new value."""
     why: str
 
-    def text(self) -> str:
-        return f"{_name(self.field)}: {_show(self.field, self.before)} → " + (
-            f"{_show(self.field, self.after)} ({self.why})"
-        )
-
 
 def plan_changes(previous: Mapping[str, Any] | None, current: Prescription) -> tuple[Change, ...]:
     """Each field of `current` that differs from `previous` (last week's stored plan JSON),

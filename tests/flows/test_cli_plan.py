@@ -4,7 +4,7 @@ worked cases of coaching-rules.md section 2 from a real warehouse, plan history,
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from icalendar import Calendar
@@ -177,7 +177,8 @@ def test_default_week_is_next_week(run_cli: Cli) -> None:
     athlete(run_cli, "hal", "70", "--technique-controlled")
     result = run_cli("plan", "hal", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    iso = (date.today() + timedelta(days=7)).isocalendar()
+    # The CLI takes today in UTC (flows.cli.common.utc_today).
+    iso = (datetime.now(UTC).date() + timedelta(days=7)).isocalendar()
     assert json.loads(result.stdout)["week"] == f"{iso.year}-W{iso.week:02d}"
 
 
