@@ -238,3 +238,17 @@ def test_athlete_set_refuses_bad_values_and_writes_nothing(
         stored = session.scalar(select(Athlete.rule_overrides).where(Athlete.name == "kim"))
     assert stored == {"very_big_week_acwr": 1.4}
     assert run_cli("athlete", "set", "nobody", "--param", "a_skip_days=21").exit_code == 2
+
+
+def test_race_windows_count_from_the_athletes_gym_day(run_cli: Cli) -> None:
+    athlete(run_cli, "lou", "70", "--technique-controlled")
+    athlete(run_cli, "max", "70", "--technique-controlled", "--gym-day", "fri")
+    for name in ("lou", "max"):
+        squats(run_cli, name, ["2025-09-24", "2025-10-01"], "60", "3")
+        added = run_cli("race", "add", name, "--date", "2025-10-13", "--name", "10k",
+                        "--distance-km", "10", "--priority", "B")  # fmt: skip
+        assert added.exit_code == 0, added.stderr
+    wednesday, friday = plan_json(run_cli, "lou"), plan_json(run_cli, "max")
+    # Monday's B race is 5 days after Wednesday (reduced) but 3 days after Friday (skip).
+    assert (wednesday["date"], wednesday["skip"], wednesday["reps"]) == ("2025-10-08", False, 6)
+    assert (friday["date"], friday["skip"]) == ("2025-10-10", True)
