@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))  # the FIT writer lives with the tests
 
 from garmin_fit_sdk import Decoder, Stream  # noqa: E402
 
-from flows.file_import import import_inputs, list_inputs  # noqa: E402
+from flows.file_import import import_inputs, opened_inputs  # noqa: E402
 from tests.connectors.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes  # noqa: E402
 from warehouse.athletes import AthleteProfile, add_athlete  # noqa: E402
 from warehouse.db import make_engine, session_scope  # noqa: E402
@@ -118,8 +118,8 @@ def timed_import(folder: Path, workdir: Path) -> tuple[float, int, str]:
     with session_scope(engine) as session:
         add_athlete(session, AthleteProfile(name="runner", timezone="Europe/Helsinki"))
     started = time.perf_counter()
-    inputs = list_inputs([folder])
-    summary = import_inputs(engine, "runner", inputs)
+    with opened_inputs([folder]) as inputs:
+        summary = import_inputs(engine, "runner", inputs)
     seconds = time.perf_counter() - started
     engine.dispose()
     statuses = {status: summary.count(status) for status in ("imported", "partial", "failed")}

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -40,20 +41,22 @@ class ImportSummary:
         return sum(outcome.lift_sets_added for outcome in self.outcomes)
 
 
-def list_inputs(paths: Sequence[str | os.PathLike[str]]) -> list[InputFile]:
-    """Every importable file under `paths`.
+@contextmanager
+def opened_inputs(paths: Sequence[str | os.PathLike[str]]) -> Iterator[list[InputFile]]:
+    """Every importable file under `paths`, their archives open until the block ends.
 
     Raises InputError for a path that does not exist, or when the paths hold no activity file.
     """
-    inputs = list(iter_inputs(paths))
-    if not inputs:
-        raise InputError(
-            "PATH",
-            " ".join(str(path) for path in paths),
-            "nothing to import there: give FIT, GPX or TCX files (maybe .gz), folders or zips "
-            "holding them, or a Strava export",
-        )
-    return inputs
+    with iter_inputs(paths) as listed:
+        inputs = list(listed)
+        if not inputs:
+            raise InputError(
+                "PATH",
+                " ".join(str(path) for path in paths),
+                "nothing to import there: give FIT, GPX or TCX files (maybe .gz), folders or "
+                "zips holding them, or a Strava export",
+            )
+        yield inputs
 
 
 def import_inputs(

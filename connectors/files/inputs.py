@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import io
 import os
+import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Literal
+from typing import IO, Literal
 
 from connectors.errors import FileFormatError, InputError
 from connectors.files.strava_export import StravaRow, StravaRowError, read_activities_csv
@@ -27,6 +29,9 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024
 """Larger decompressed members are refused: no activity file is that big, a zip bomb is."""
 MAX_NESTING = 4
 """Zips inside zips deeper than this are refused (Garmin exports nest two levels)."""
+MAX_NESTED_ZIP_BYTES = 16 * 1024 * 1024 * 1024
+"""A zip inside a zip is spooled to a temporary file (Garmin's parts run to gigabytes)."""
+_SPOOL_IN_MEMORY = 64 * 1024 * 1024
 
 _FILE_KINDS: dict[str, FileKind] = {".fit": "fit", ".gpx": "gpx", ".tcx": "tcx"}
 STRAVA_CSV = "activities.csv"
@@ -61,19 +66,43 @@ def file_kind(name: str) -> FileKind | None:
     return _FILE_KINDS.get(PurePosixPath(lower).suffix)
 
 
-def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[InputFile]:
+class Inputs:
+    """The importable files under some paths: iterate them, and close it when done.
+
+    Archives stay open while their files are read (their bytes are read lazily), so use it as
+    a context manager: `with iter_inputs(paths) as inputs: for item in inputs: ...`.
+    """
+
+    def __init__(self, paths: list[Path]) -> None:
+        self._paths = paths
+        self._resources = ExitStack()
+
+    def __iter__(self) -> Iterator[InputFile]:
+        return _expand_all(self._paths, self._resources)
+
+    def close(self) -> None:
+        self._resources.close()
+
+    def __enter__(self) -> Inputs:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def iter_inputs(paths: Iterable[str | os.PathLike[str]]) -> Inputs:
     """Every importable file under `paths`, in a stable order.
 
-    Raises InputError at once (before anything is yielded) when a path does not exist.
+    Raises InputError at once (before anything is read) when a path does not exist.
     """
     checked = [Path(path) for path in paths]
     for path in checked:
         if not path.exists():
             raise InputError("PATH", str(path), "give an existing file, folder or .zip")
-    return _expand_all(checked)
+    return Inputs(checked)
 
 
-def _expand_all(paths: list[Path]) -> Iterator[InputFile]:
+def _expand_all(paths: list[Path], resources: ExitStack) -> Iterator[InputFile]:
     for path in paths:
         if path.is_dir():
             entries = [
@@ -81,11 +110,10 @@ def _expand_all(paths: list[Path]) -> Iterator[InputFile]:
                 for file in sorted(path.rglob("*"))
                 if file.is_file() and not _is_hidden(file.relative_to(path).as_posix())
             ]
-            yield from _expand_entries(entries, prefix=f"{path}/", depth=0)
+            yield from _expand_entries(entries, f"{path}/", 0, resources)
         else:
-            yield from _expand_entries(
-                [_Entry(path.name, _path_reader(path))], f"{path.parent}/", 0
-            )
+            entry = _Entry(path.name, _path_reader(path), on_disk=path)
+            yield from _expand_entries([entry], f"{path.parent}/", 0, resources)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +124,8 @@ class _Entry:
     on_disk: Path | None = None
     """The file itself, when it is one: a zip is then opened in place, not read into memory
     (a Garmin account export can be gigabytes)."""
+    stream: Callable[[], IO[bytes]] | None = None
+    """For a member of a zip: its content as a stream, so a nested zip is copied, not loaded."""
 
 
 def _path_reader(path: Path) -> Callable[[], bytes]:
@@ -114,7 +144,9 @@ def _is_hidden(relative: str) -> bool:
     return any(part.startswith(".") or part == "__MACOSX" for part in parts)
 
 
-def _expand_entries(entries: list[_Entry], prefix: str, depth: int) -> Iterator[InputFile]:
+def _expand_entries(
+    entries: list[_Entry], prefix: str, depth: int, resources: ExitStack
+) -> Iterator[InputFile]:
     consumed: set[str] = set()
     # Each activities.csv is one Strava export: its rows come first and take the files they name.
     for csv_entry in _strava_csvs(entries):
@@ -125,7 +157,7 @@ def _expand_entries(entries: list[_Entry], prefix: str, depth: int) -> Iterator[
             continue
         name = prefix + entry.path
         if entry.path.lower().endswith(".zip"):
-            yield from _expand_zip(entry, name, depth)
+            yield from _expand_zip(entry, name, depth, resources)
             continue
         kind = file_kind(entry.path)
         if kind is not None:
@@ -176,26 +208,54 @@ def _unreadable(name: str, reason: str) -> InputFile:
     return InputFile(name=name, kind="unreadable", opener=_no_bytes, error=reason)
 
 
-def _expand_zip(entry: _Entry, name: str, depth: int) -> Iterator[InputFile]:
+def _expand_zip(entry: _Entry, name: str, depth: int, resources: ExitStack) -> Iterator[InputFile]:
     if depth >= MAX_NESTING:
         yield _unreadable(name, f"zip nested more than {MAX_NESTING} deep")
         return
     try:
-        source = entry.on_disk if entry.on_disk is not None else io.BytesIO(entry.read())
-        archive = zipfile.ZipFile(source)
+        archive = resources.enter_context(zipfile.ZipFile(_zip_source(entry, resources)))
         members = [
             info
             for info in archive.infolist()
             if not info.is_dir() and not _is_hidden(info.filename)
         ]
-    except (zipfile.BadZipFile, OSError, FileFormatError, EOFError) as error:
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error, NotImplementedError) as error:
         yield _unreadable(name, f"not a readable zip: {error}")
         return
+    except FileFormatError as error:
+        yield _unreadable(name, str(error))
+        return
     entries = [
-        _Entry(info.filename, _zip_reader(archive, info))
+        _Entry(info.filename, _zip_reader(archive, info), stream=_zip_stream(archive, info))
         for info in sorted(members, key=lambda info: info.filename)
     ]
-    yield from _expand_entries(entries, prefix=f"{name}!", depth=depth + 1)
+    yield from _expand_entries(entries, f"{name}!", depth + 1, resources)
+
+
+def _zip_source(entry: _Entry, resources: ExitStack) -> Path | IO[bytes]:
+    if entry.on_disk is not None:
+        return entry.on_disk
+    if entry.stream is None:
+        return io.BytesIO(entry.read())
+    # Closed by `resources` (the Inputs' ExitStack) once the import is done with the archive.
+    spool = tempfile.SpooledTemporaryFile(max_size=_SPOOL_IN_MEMORY)  # noqa: SIM115
+    resources.callback(spool.close)
+    copied = 0
+    with entry.stream() as member:
+        while chunk := member.read(1024 * 1024):
+            copied += len(chunk)
+            if copied > MAX_NESTED_ZIP_BYTES:
+                raise FileFormatError(f"unpacks to more than {MAX_NESTED_ZIP_BYTES} bytes")
+            spool.write(chunk)
+    spool.seek(0)
+    return spool
+
+
+def _zip_stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], IO[bytes]]:
+    def open_member() -> IO[bytes]:
+        return archive.open(info)
+
+    return open_member
 
 
 def _zip_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> Callable[[], bytes]:

@@ -19,7 +19,7 @@ from flows.cli.common import (
     print_json,
     transaction,
 )
-from flows.file_import import ImportSummary, import_inputs, list_inputs
+from flows.file_import import ImportSummary, import_inputs, opened_inputs
 from warehouse.activities import list_activities
 from warehouse.athletes import get_athlete
 
@@ -34,25 +34,25 @@ def import_files(
     ],
 ) -> None:
     """Import activity files: a file seen before adds nothing, a broken one is logged."""
-    inputs = list_inputs(paths)
-    engine = open_warehouse()
-    try:
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console,
-            transient=True,
-            # One file needs no bar; a folder or an archive of many does.
-            disable=len(inputs) < 2,
-        ) as progress:
-            task = progress.add_task("import", total=len(inputs))
-            summary = import_inputs(
-                engine, name, inputs, on_file=lambda _outcome: progress.advance(task)
-            )
-    finally:
-        engine.dispose()
+    with opened_inputs(paths) as inputs:  # a missing path is bad input before anything opens
+        engine = open_warehouse()
+        try:
+            with Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+                # One file needs no bar; a folder or an archive of many does.
+                disable=len(inputs) < 2,
+            ) as progress:
+                task = progress.add_task("import", total=len(inputs))
+                summary = import_inputs(
+                    engine, name, inputs, on_file=lambda _outcome: progress.advance(task)
+                )
+        finally:
+            engine.dispose()
     _print_summary(name, summary)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from connectors.errors import FileFormatError
 from connectors.files import InputFile, parse_input
-from flows.file_import import import_inputs
+from flows.file_import import import_inputs, opened_inputs
 from tests.conftest import SHARED_DATA
 from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.db import session_scope
@@ -134,10 +134,8 @@ def test_real_files_that_fail_are_logged_and_the_rest_imported(
     warehouse_engine: Engine, shared_data: Path
 ) -> None:
     name = new_athlete(warehouse_engine)
-    from connectors.files import iter_inputs
-
-    items = list(iter_inputs([shared_data / "gpx_gpxpy"]))
-    summary = import_inputs(warehouse_engine, name, items)
+    with opened_inputs([shared_data / "gpx_gpxpy"]) as items:
+        summary = import_inputs(warehouse_engine, name, items)
     assert sorted(o.status for o in summary.outcomes) == [
         "failed",
         "failed",

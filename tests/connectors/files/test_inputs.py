@@ -7,6 +7,7 @@ import csv
 import gzip
 import io
 import zipfile
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from connectors.errors import FileFormatError, InputError
 from connectors.files import InputFile, iter_inputs, parse_input
+from connectors.files.inputs import Inputs
 from connectors.files.strava_export import (
     StravaRow,
     StravaRowError,
@@ -29,6 +31,21 @@ TREADMILL = "garmin-fit_sports-lib/6860622783.fit"
 MULTI = "garmin-fit_jarkko-fit-analyzer/20555050352_ACTIVITY.fit"
 GPX = "gpx_gpxpy/korita-zbevnica.gpx"
 TCX = "tcx_python-tcxparser/test.tcx"
+
+
+@pytest.fixture
+def expand() -> Iterator[Callable[..., list[InputFile]]]:
+    """iter_inputs listed, its archives closed when the test ends."""
+    opened: list[Inputs] = []
+
+    def listed(*paths: Path) -> list[InputFile]:
+        inputs = iter_inputs(paths)
+        opened.append(inputs)
+        return list(inputs)
+
+    yield listed
+    for inputs in opened:
+        inputs.close()
 
 
 def names(items: list[InputFile], base: Path) -> list[str]:
@@ -48,37 +65,45 @@ def test_a_missing_path_is_input_error_before_anything(tmp_path: Path, shared_da
         iter_inputs([shared_data / RUN, tmp_path / "nope.fit"])
 
 
-def test_folder_recursion_skips_other_and_hidden_files(tmp_path: Path, shared_data: Path) -> None:
+def test_folder_recursion_skips_other_and_hidden_files(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     (tmp_path / "2025" / "10").mkdir(parents=True)
     (tmp_path / "2025" / "10" / "run.fit").write_bytes((shared_data / RUN).read_bytes())
     (tmp_path / "walk.GPX").write_bytes((shared_data / GPX).read_bytes())
     (tmp_path / "notes.txt").write_text("not an activity")
     (tmp_path / "._run.fit").write_bytes(b"macOS resource fork")
-    items = list(iter_inputs([tmp_path]))
+    items = expand(tmp_path)
     assert names(items, tmp_path) == ["2025/10/run.fit", "walk.GPX"]
     assert [item.kind for item in items] == ["fit", "gpx"]
 
 
-def test_gz_files_are_read_decompressed(tmp_path: Path, shared_data: Path) -> None:
+def test_gz_files_are_read_decompressed(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     original = (shared_data / TCX).read_bytes()
     path = tmp_path / "ride.tcx.gz"
     path.write_bytes(gzip.compress(original))
-    (item,) = iter_inputs([path])
+    (item,) = expand(path)
     assert item.kind == "tcx"
     assert item.read_bytes() == original
     parsed = parse_input(item, fallback_tz=FALLBACK)
     assert parsed.activities[0].distance_m == pytest.approx(4689.24, rel=0.005)
 
 
-def test_a_broken_gz_is_a_file_format_error(tmp_path: Path, shared_data: Path) -> None:
+def test_a_broken_gz_is_a_file_format_error(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     path = tmp_path / "run.fit.gz"
     path.write_bytes(gzip.compress((shared_data / RUN).read_bytes())[:-30])
-    (item,) = iter_inputs([path])
+    (item,) = expand(path)
     with pytest.raises(FileFormatError, match="gzip"):
         parse_input(item, fallback_tz=FALLBACK)
 
 
-def test_garmin_export_with_nested_zips(tmp_path: Path, shared_data: Path) -> None:
+def test_garmin_export_with_nested_zips(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     inner = zip_bytes(
         {
             "user_123_ACTIVITY.fit": (shared_data / MULTI).read_bytes(),
@@ -98,7 +123,7 @@ def test_garmin_export_with_nested_zips(tmp_path: Path, shared_data: Path) -> No
     )
     path = tmp_path / "garmin_export.zip"
     path.write_bytes(outer)
-    items = list(iter_inputs([path]))
+    items = expand(path)
     assert [item.name.removeprefix(f"{path}!") for item in items] == [
         "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!user_123_ACTIVITY.fit",
         "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!user_124_ACTIVITY.fit",
@@ -108,17 +133,18 @@ def test_garmin_export_with_nested_zips(tmp_path: Path, shared_data: Path) -> No
     assert [len(p.activities) for p in parsed] == [3, 1, 1]
     assert sum(len(p.lift_sets) for p in parsed) == 20
     assert (
-        parsed[2].sha256
-        == parse_input(next(iter_inputs([shared_data / RUN])), fallback_tz=FALLBACK).sha256
+        parsed[2].sha256 == parse_input(expand(shared_data / RUN)[0], fallback_tz=FALLBACK).sha256
     ), "the hash is of the decompressed file, so a .gz copy is the same file"
 
 
-def test_a_corrupt_zip_is_one_unreadable_input(tmp_path: Path, shared_data: Path) -> None:
+def test_a_corrupt_zip_is_one_unreadable_input(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     good = tmp_path / "a.fit"
     good.write_bytes((shared_data / RUN).read_bytes())
     bad = tmp_path / "b.zip"
     bad.write_bytes(zip_bytes({"x.fit": b"1234"})[:40])
-    items = list(iter_inputs([tmp_path]))
+    items = expand(tmp_path)
     assert [item.kind for item in items] == ["fit", "unreadable"]
     with pytest.raises(FileFormatError, match="zip"):
         parse_input(items[1], fallback_tz=FALLBACK)
@@ -183,11 +209,11 @@ def strava_export(shared_data: Path) -> dict[str, bytes]:
 
 
 def test_strava_export_one_activity_per_row_enriched_by_its_file(
-    tmp_path: Path, shared_data: Path
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
 ) -> None:
     path = tmp_path / "export_12345.zip"
     path.write_bytes(zip_bytes(strava_export(shared_data)))
-    items = list(iter_inputs([path]))
+    items = expand(path)
     kinds = [item.kind for item in items]
     # 7 readable rows, 1 row with a bad date, and the one file no row names.
     assert kinds.count("strava_activity") == 7
@@ -229,24 +255,24 @@ def test_strava_export_one_activity_per_row_enriched_by_its_file(
     assert (missing.distance_m, missing.moving_s) == (5001.0, 1790.0)
 
 
-def test_strava_export_as_an_unzipped_folder(tmp_path: Path, shared_data: Path) -> None:
+def test_strava_export_as_an_unzipped_folder(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     for name, data in strava_export(shared_data).items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
-    items = list(iter_inputs([tmp_path]))
+    items = expand(tmp_path)
     assert [item.kind for item in items].count("strava_activity") == 7
 
 
 def test_a_strava_row_whose_file_is_broken_still_gives_the_row(
-    tmp_path: Path, shared_data: Path
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
 ) -> None:
     export = strava_export(shared_data)
     export["activities/1001.fit.gz"] = gzip.compress(b"\x0e\x10garbage")
     path = tmp_path / "export.zip"
     path.write_bytes(zip_bytes(export))
-    item = next(
-        i for i in iter_inputs([path]) if i.strava_row and i.strava_row.activity_id == "1001"
-    )
+    item = next(i for i in expand(path) if i.strava_row and i.strava_row.activity_id == "1001")
     parsed = parse_input(item, fallback_tz=FALLBACK)
     (activity,) = parsed.activities
     assert activity.distance_m == pytest.approx(14004.849609)  # the row's metres
@@ -268,18 +294,22 @@ def test_activity_dates_in_the_accounts_locale(text: str, expected: datetime) ->
     assert parse_activity_date(text) == expected
 
 
-def test_a_csv_that_is_not_a_strava_export_is_refused(tmp_path: Path) -> None:
+def test_a_csv_that_is_not_a_strava_export_is_refused(
+    expand: Callable[..., list[InputFile]], tmp_path: Path
+) -> None:
     (tmp_path / "activities.csv").write_text("date,km\n2024-01-01,5\n")
-    (item,) = iter_inputs([tmp_path])
+    (item,) = expand(tmp_path)
     assert item.kind == "unreadable" and "Activity ID" in (item.error or "")
 
 
-def test_two_strava_exports_in_one_folder(tmp_path: Path, shared_data: Path) -> None:
+def test_two_strava_exports_in_one_folder(
+    expand: Callable[..., list[InputFile]], tmp_path: Path, shared_data: Path
+) -> None:
     for export in ("first", "second"):
         for name, data in strava_export(shared_data).items():
             (tmp_path / export / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / export / name).write_bytes(data)
-    items = list(iter_inputs([tmp_path]))
+    items = expand(tmp_path)
     assert [item.kind for item in items].count("strava_activity") == 14
     assert [item.kind for item in items].count("fit") == 2  # each export's unlisted file
 
@@ -308,3 +338,23 @@ def test_any_activities_csv_gives_rows_row_errors_or_a_file_format_error(
             assert "\x00" not in (result.name or "")
         else:
             assert isinstance(result, StravaRowError) and result.reason
+
+
+def test_a_nested_zip_larger_than_the_member_limit_is_still_expanded(
+    expand: Callable[..., list[InputFile]],
+    tmp_path: Path,
+    shared_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run = (shared_data / RUN).read_bytes()
+    inner = zip_bytes({"big_part.fit": run})
+    path = tmp_path / "export.zip"
+    path.write_bytes(zip_bytes({"part1.zip": inner, "loose.fit": run}))
+    # An activity file above the limit is refused; a zip above it is spooled and opened.
+    monkeypatch.setattr("connectors.files.inputs.MAX_MEMBER_BYTES", len(run) - 1)
+    monkeypatch.setattr("connectors.files.inputs._SPOOL_IN_MEMORY", 1024)  # spill to disk
+    items = expand(path)
+    assert [item.name.rsplit("!", 1)[-1] for item in items] == ["loose.fit", "big_part.fit"]
+    for item in items:
+        with pytest.raises(FileFormatError, match="too large"):
+            item.read_bytes()
