@@ -1,12 +1,13 @@
 """Activity files in: FIT, GPX and TCX files, folders, zips, gz files and bulk exports.
 
-    for item in iter_inputs(paths):
-        try:
-            parsed = parse_input(item, fallback_tz=athlete_zone)
-        except FileFormatError as error:
-            ...  # log item.name and the reason, go on with the next file
-        else:
-            ...  # store parsed.activities and parsed.lift_sets in one transaction
+    with iter_inputs(paths) as inputs:  # raises InputError for a path that does not exist
+        for item in inputs:
+            try:
+                parsed = parse_input(item, fallback_tz=athlete_zone)
+            except FileFormatError as error:
+                ...  # log item.name and the reason, go on with the next file
+            else:
+                ...  # store parsed.activities and parsed.lift_sets in one transaction
 
 Nothing here touches the database; records carry stable source ids so re-imports converge.
 """
@@ -19,7 +20,7 @@ from datetime import tzinfo
 from connectors.errors import FileFormatError
 from connectors.files.fit import parse_fit
 from connectors.files.gpx import parse_gpx
-from connectors.files.inputs import FileKind, InputFile, InputKind, file_kind, iter_inputs
+from connectors.files.inputs import FileKind, InputFile, InputKind, Inputs, file_kind, iter_inputs
 from connectors.files.parsed import ParsedFile
 from connectors.files.strava_export import strava_activity
 from connectors.files.tcx import parse_tcx
@@ -29,6 +30,7 @@ __all__ = [
     "FileKind",
     "InputFile",
     "InputKind",
+    "Inputs",
     "ParsedFile",
     "file_kind",
     "iter_inputs",

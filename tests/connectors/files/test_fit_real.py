@@ -327,3 +327,44 @@ def test_session_rpe_is_the_watchs_rating_over_ten(shared_data: Path) -> None:
     ratings = [session.get("workout_rpe") for session in messages["session_mesgs"]]
     assert ratings == [None, None, 20]  # only the last strength leg was rated
     assert [a.rpe for a in parse(path).activities] == [None, None, 2.0]
+
+
+# INVENTORY.md §2.3: the non-running sessions (file, session #, family, sub_sport, timer s,
+# elapsed s, distance m or None, avg HR, max HR).
+OTHER_SESSIONS = [
+    ("garmin-fit_garth/12129115726_ACTIVITY.fit", 0, "other", "yoga", 9.676, 9.676, None, 87, 89),
+    ("garmin-fit_jarkko-fit-analyzer/20474406937_ACTIVITY.fit", 0, "strength",
+     "strength_training", 2404.937, 2404.937, 0.0, 111, 158),
+    ("garmin-fit_jarkko-fit-analyzer/20555050352_ACTIVITY.fit", 0, "strength",
+     "strength_training", 353.028, 586.131, 0.0, 82, 95),
+    ("garmin-fit_jarkko-fit-analyzer/20555050352_ACTIVITY.fit", 2, "strength",
+     "strength_training", 1180.648, 1183.76, 0.0, 100, 131),
+    ("garmin-fit_jarkko-fit-analyzer/20748058539_ACTIVITY.fit", 0, "strength",
+     "strength_training", 1857.71, 1857.71, 0.0, 88, 133),
+    ("garmin-fit_python-fitparse/garmin-fenix-5-bike.fit", 0, "ride", "generic", 60.363, 60.363,
+     459.52, 101, 114),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("relative", "index", "family", "sub_sport", "timer", "elapsed", "distance", "avg", "peak"),
+    OTHER_SESSIONS,
+)
+def test_non_running_sessions_as_the_file_reports(
+    shared_data: Path,
+    relative: str,
+    index: int,
+    family: str,
+    sub_sport: str,
+    timer: float,
+    elapsed: float,
+    distance: float | None,
+    avg: int,
+    peak: int,
+) -> None:
+    activity = parse(shared_data / relative).activities[index]
+    assert (activity.sport, activity.sub_sport) == (family, sub_sport)
+    assert activity.moving_s == pytest.approx(timer, abs=0.001)
+    assert activity.elapsed_s == pytest.approx(elapsed, abs=0.001)
+    assert activity.distance_m == (None if distance is None else pytest.approx(distance))
+    assert (activity.avg_hr, activity.max_hr) == (avg, peak)
