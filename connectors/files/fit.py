@@ -15,6 +15,7 @@ from garmin_fit_sdk import Profile
 from garmin_fit_sdk.util import FIT_EPOCH_S
 
 from connectors.errors import FileFormatError
+from connectors.exercises import normalise_exercise
 from connectors.files.fit_decode import DecodePath, FitMessages, Message, decode_fit
 from connectors.files.parsed import ParsedFile, json_safe
 from connectors.files.sports import fit_sport_family, snake_case
@@ -237,8 +238,11 @@ def _exercise_name(categories: list[Any], subtypes: list[Any]) -> str | None:
 
 
 def _exercise_slug(exercise_name: str | None, categories: list[Any]) -> str:
+    """The named exercise in the project's own slugs (`barbell_back_squat` is `back_squat`, as
+    manual entry writes it); else the watch's first category guess as it is (`squat` may be an
+    air squat: it is not promoted to a back squat)."""
     if exercise_name:
-        return snake_case(exercise_name) or "unknown"
+        return normalise_exercise(exercise_name)
     first = categories[0] if categories else None
     if isinstance(first, str):
         return snake_case(first) or "unknown"

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from garmin_fit_sdk import Profile
 
 from connectors.errors import FileFormatError
 from connectors.files import parse_bytes
@@ -14,6 +15,11 @@ from connectors.files.parsed import ParsedFile
 from tests.connectors.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 
 BERLIN = ZoneInfo("Europe/Berlin")
+BARBELL_BACK_SQUAT = next(
+    number
+    for number, name in Profile["types"]["squat_exercise_name"].items()
+    if name == "barbell_back_squat"
+)
 
 
 def parse(data: bytes, zone: ZoneInfo = BERLIN) -> ParsedFile:
@@ -149,6 +155,14 @@ def test_strength_sets_exercise_weight_and_session() -> None:
             weight_kg=22.5,
             category=["unknown", "unknown", "unknown"],
         ),
+        SetSpec(
+            start=t0 + timedelta(seconds=230),
+            duration_s=20,
+            repetitions=5,
+            weight_kg=80.0,
+            category=["squat", "lunge", "deadlift"],
+            category_subtype=[BARBELL_BACK_SQUAT, None, None],
+        ),
         SetSpec(start=t0 + timedelta(seconds=250), duration_s=30),  # empty, as in yoga files
     ]
     session = SessionSpec(start=t0, timer_s=600.0, sport="training", sub_sport="strength_training")
@@ -156,7 +170,12 @@ def test_strength_sets_exercise_weight_and_session() -> None:
         fit_bytes(FitSpec(sessions=[session], sets=sets, local_offset=timedelta(hours=1)))
     )
     got = [(s.exercise, s.reps, s.weight_kg, s.set_index) for s in parsed.lift_sets]
-    assert got == [("squat", 8, 60.0, 1), ("lat_pulldown", 10, 0.0, 2), ("unknown", 12, 22.5, 3)]
+    assert got == [
+        ("squat", 8, 60.0, 1),  # a category guess stays what it is
+        ("lat_pulldown", 10, 0.0, 2),
+        ("unknown", 12, 22.5, 3),
+        ("back_squat", 5, 80.0, 4),  # a named exercise in the project's slugs
+    ]
     assert {s.performed_on for s in parsed.lift_sets} == {date(2026, 1, 7)}
     assert {s.session_source_id for s in parsed.lift_sets} == {parsed.activities[0].source_id}
     assert parsed.lift_sets[1].raw["category_candidates"] == ["pull_up", "row", "shrug"]
