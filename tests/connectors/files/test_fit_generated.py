@@ -189,7 +189,7 @@ def test_file_without_serial_or_creation_time_still_has_a_stable_id() -> None:
 
 
 def test_a_non_activity_fit_file_is_skipped_with_a_reason() -> None:
-    from garmin_fit_sdk import Encoder, Profile
+    from garmin_fit_sdk import Encoder
 
     encoder = Encoder()
     encoder.write_mesg(
