@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from tests.conftest import Cli
-from warehouse.models import Activity, ImportLog, LiftSet
+from warehouse.models import Activity, ImportLog, LiftSession, LiftSet
 
 RUNS_2_2 = {
     # INVENTORY.md §2.2, keyed by start UTC: (distance m, timer s)
@@ -154,3 +154,35 @@ def test_a_folder_without_activity_files_is_bad_input(ana: Cli, tmp_path: Path) 
     result = ana("import", "ana", str(tmp_path))
     assert result.exit_code == 2
     assert "nothing to import there" in result.stderr
+
+
+def test_a_strava_export_imports_one_activity_per_row(
+    ana: Cli, shared_data: Path, tmp_path: Path, warehouse_engine: Engine
+) -> None:
+    from tests.connectors.files.test_inputs import strava_export, zip_bytes
+
+    archive = tmp_path / "export_12345.zip"
+    archive.write_bytes(zip_bytes(strava_export(shared_data)))
+    result = ana("import", "ana", str(archive))
+    assert result.exit_code == 0, result.stderr
+    assert "1 failed" in result.stdout and "Activity Date='31/31/2024 25:00'" in result.stdout
+    rows = json.loads(ana("activity", "list", "ana", "--format", "json").stdout)
+    by_source: dict[str, list[str]] = {}
+    for row in rows:
+        by_source.setdefault(row["source"], []).append(row["source_id"])
+    # 7 readable rows (the file of each is not a second activity) + the one unlisted FIT file.
+    assert sorted(by_source["strava_export"]) == ["1001", "1002", "1003", "1004", "1005", "1006",
+                                                  "1008"]  # fmt: skip
+    assert len(by_source["fit"]) == 1
+    lifts = json.loads(ana("lift", "list", "ana", "--format", "json").stdout)
+    assert len(lifts) == 20  # the strength-run-strength file's active sets, under row 1006
+    with warehouse_engine.connect() as connection:
+        linked = connection.execute(
+            select(Activity.source_id)
+            .join(LiftSession, LiftSession.activity_id == Activity.id)
+            .distinct()
+        ).all()
+    assert linked == [("1006",)]
+    again = ana("import", "ana", str(archive))
+    assert "8 duplicate(s) skipped" in again.stdout
+    assert count(warehouse_engine, Activity) == 8
