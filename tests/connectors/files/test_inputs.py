@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from connectors.errors import FileFormatError, InputError
@@ -358,3 +358,34 @@ def test_a_nested_zip_larger_than_the_member_limit_is_still_expanded(
     for item in items:
         with pytest.raises(FileFormatError, match="too large"):
             item.read_bytes()
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_damaged_archive_never_crashes_the_listing_or_the_reading(
+    tmp_path: Path, shared_data: Path, data: st.DataObject
+) -> None:
+    run = (shared_data / "garmin-fit_python-fitparse/garmin-fenix-5-run.fit").read_bytes()
+    archive = bytearray(
+        zip_bytes(
+            {
+                "nested.zip": zip_bytes({"a.fit": run}),
+                "b.fit.gz": gzip.compress(run),
+                "c.fit": run,
+            }
+        )
+    )
+    for _ in range(data.draw(st.integers(1, 6))):
+        archive[data.draw(st.integers(0, len(archive) - 1))] = data.draw(st.integers(0, 255))
+    if data.draw(st.booleans()):
+        archive = archive[: data.draw(st.integers(0, len(archive)))]
+    path = tmp_path / "damaged.zip"
+    path.write_bytes(bytes(archive))
+    with iter_inputs([path]) as inputs:
+        for item in inputs:
+            try:
+                parse_input(item, fallback_tz=FALLBACK)
+            except FileFormatError:
+                continue
