@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
+from connectors.exercises import normalise_exercise
 from connectors.records import Activity, BodyWeight, LiftSet, SportFamily
 from connectors.sync import MalformedItem
 
@@ -196,27 +197,13 @@ def map_detail(detail: Mapping[str, Any]) -> Activity:
     return _activity(detail, summary, detail.get("parentId"))
 
 
-# Garmin exercise names are upper snake case, often with the implement first.
-_EXERCISE_ALIASES: Mapping[str, str] = {
-    "barbell_back_squat": "back_squat",
-    "squat": "back_squat",
-    "barbell_front_squat": "front_squat",
-    "goblet_squat": "goblet_squat",
-    "dumbbell_bulgarian_split_squat": "bulgarian_split_squat",
-    "barbell_bulgarian_split_squat": "bulgarian_split_squat",
-    "barbell_deadlift": "deadlift",
-    "barbell_bench_press": "bench_press",
-}
-
-
 def exercise_slug(exercises: object) -> str:
-    """The first (most probable) candidate's name, else its category, as our slug."""
+    """The first (most probable) candidate's name, else its category, as our slug
+    (`BARBELL_BACK_SQUAT` -> `back_squat`, shared synonyms in connectors.exercises)."""
     if not isinstance(exercises, list) or not exercises or not isinstance(exercises[0], Mapping):
         return "unknown"
     first = exercises[0]
-    raw = first.get("name") or first.get("category") or "unknown"
-    slug = re.sub(r"[^a-z0-9]+", "_", str(raw).lower()).strip("_") or "unknown"
-    return _EXERCISE_ALIASES.get(slug, slug)
+    return normalise_exercise(str(first.get("name") or first.get("category") or "unknown"))
 
 
 def map_exercise_sets(session: Activity, payload: Mapping[str, Any]) -> list[LiftSet]:
