@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import garminconnect
+import garminconnect  # type: ignore[import-untyped]  # ships no type information
 import requests
 from garminconnect import client as gc_client
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import garminconnect
+import garminconnect  # type: ignore[import-untyped]  # ships no type information
 
 from connectors.errors import AuthExpired, RateLimited, UpstreamUnavailable
 from connectors.garmin.client import (
