@@ -28,7 +28,7 @@ from warehouse.models import BodyWeight as BodyWeightRow
 from warehouse.models import LiftSession, SyncState
 from warehouse.upsert import upsert_rows
 
-STATUSES = ("never", "running", "ok", "needs_reauth", "rate_limited", "error")
+STATUSES = ("never", "connected", "running", "ok", "needs_reauth", "rate_limited", "error")
 
 
 @dataclass(frozen=True, slots=True)
