@@ -48,7 +48,15 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
     deps = deps_from_settings(load_settings())
     try:
         planned = plan_runs(deps, athlete, sources_of(source))
-        futures = [(name, src, sync_source_task.submit(deps, name, src)) for name, src in planned]
+        # SQLite takes one writer at a time (a second one fails at once with "database is
+        # locked"), so there the tasks run one after the other; PostgreSQL runs them together.
+        concurrent = deps.engine.dialect.name != "sqlite"
+        futures = []
+        for name, src in planned:
+            future = sync_source_task.submit(deps, name, src)
+            if not concurrent:
+                future.wait()
+            futures.append((name, src, future))
         outcomes: list[SourceOutcome] = []
         for name, src, future in futures:
             result = future.result(raise_on_failure=False)

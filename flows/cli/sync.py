@@ -51,9 +51,13 @@ def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, Cred
     if settings.database_url is None:
         settings.home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
-    with session_scope(engine) as session:
-        athlete_id = get_athlete(session, name).id
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            athlete_id = get_athlete(session, name).id
+    except BaseException:
+        engine.dispose()
+        raise
     return engine, CredentialStore(engine, cipher, athlete_id, source)
 
 

@@ -13,8 +13,8 @@ from connectors.garmin.client import GarminApi, GarminEndpoints
 from connectors.garmin.login import import_token_file, login_with_password
 from connectors.garmin.sync import fetch_weigh_ins, iter_activity_pages
 from connectors.sync import RetryPolicy
-from tests.connectors.conftest import FakeClock, MemoryStore
 from tests.servers import FakeGarmin, exercise_sets_payload, garmin_item
+from tests.sync_fixtures import FakeClock, MemoryStore
 
 T0 = datetime(2024, 1, 1, 13, 0, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ from connectors.strava.client import StravaApi, StravaApp, StravaEndpoints
 from connectors.strava.oauth import authorization_url, exchange_code
 from connectors.strava.sync import iter_activity_pages
 from connectors.sync import RetryPolicy, SyncPage
-from tests.connectors.conftest import FakeClock, MemoryStore
 from tests.servers import FakeStrava, StravaTemplates, strava_item
+from tests.sync_fixtures import FakeClock, MemoryStore
 
 T0 = datetime(2024, 1, 1, 13, 0, tzinfo=UTC)
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
