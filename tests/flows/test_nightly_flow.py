@@ -13,15 +13,6 @@ from cryptography.fernet import Fernet
 from sqlalchemy import select
 
 from tests.servers import FakeGarmin, FakeStrava, StravaTemplates, garmin_item, strava_item
-from tests.sync_fixtures import (  # noqa: F401  (fixtures)
-    clock,
-    fake_garmin,
-    fake_strava,
-    garmin_server,
-    garmin_templates,
-    strava_server,
-    strava_templates,
-)
 from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.credentials import CredentialStore
 from warehouse.db import make_engine, session_scope

@@ -25,16 +25,7 @@ from tests.servers import (
     garmin_item,
     strava_item,
 )
-from tests.sync_fixtures import (  # noqa: F401  (fixtures)
-    FakeClock,
-    clock,
-    fake_garmin,
-    fake_strava,
-    garmin_server,
-    garmin_templates,
-    strava_server,
-    strava_templates,
-)
+from tests.sync_fixtures import FakeClock
 from warehouse.athletes import AthleteProfile, add_athlete, get_athlete
 from warehouse.db import session_scope
 from warehouse.models import Activity, BodyWeight, LiftSet, SyncState
@@ -207,7 +198,7 @@ def test_first_incremental_and_empty_syncs(
     )
     assert first["garmin"].activities_added == garmin_items == 120
     assert first["strava"].activities_added == len(strava.activities["ana"])
-    # Garmin: ceil(120/50) list pages (the last one short) + one call per strength session + weigh-ins.
+    # Garmin: ceil(120/50) list pages + one call per strength session (+ weigh-ins).
     assert fake_garmin.calls["list"] == 3
     assert fake_garmin.calls["exercise_sets"] == strength
     assert strava.calls["list"] == 1  # fewer than 200 items: one page
