@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import StatementError
 
 from connectors.errors import AuthExpired, ConnectorError, RateLimited
 from connectors.garmin.client import GarminApi, GarminEndpoints
@@ -250,7 +251,13 @@ def record_failure(
     deps: SyncDeps, athlete_name: str, source: Source, err: BaseException
 ) -> SourceOutcome:
     """The boundary's bookkeeping for an unexpected failure: status `error`, and go on."""
-    message = f"{type(err).__name__}: {err}" if not isinstance(err, ConnectorError) else str(err)
+    if isinstance(err, ConnectorError):
+        message = str(err)
+    elif isinstance(err, StatementError) and err.orig is not None:
+        # Not the statement and its parameters (whole raw payloads): the driver's reason.
+        message = f"{type(err.orig).__name__}: {err.orig}"
+    else:
+        message = f"{type(err).__name__}: {err}"
     outcome = SourceOutcome(athlete=athlete_name, source=source, status="error")
     try:
         with session_scope(deps.engine) as session:

@@ -50,6 +50,8 @@ class Fault:
     times: int = 1
     headers: dict[str, str] = field(default_factory=dict)
     body: Any = None
+    after: int = 0
+    """Let this many matching requests through first (a failure in the middle of paging)."""
 
 
 class _FakeBase:
@@ -85,6 +87,9 @@ class _FakeBase:
     def _fault_for(self, path: str) -> Fault | None:
         for fault in self.faults:
             if fault.times > 0 and re.search(fault.path, path):
+                if fault.after > 0:
+                    fault.after -= 1
+                    continue
                 fault.times -= 1
                 return fault
         return None
