@@ -9,7 +9,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activity_links, athletes, demo, lifts
+from flows.cli import activity_links, athletes, demo, lifts, plan
 from flows.cli import sync as sync_cli
 from flows.cli.common import err_console
 from warehouse.errors import BadInput, WarehouseError
@@ -41,6 +41,8 @@ app.add_typer(athletes.athlete_app, name="athlete")
 app.add_typer(athletes.race_app, name="race")
 app.add_typer(lifts.lift_app, name="lift")
 app.command("demo")(demo.demo)
+app.command("plan")(plan.plan)
+athletes.athlete_app.command("set")(plan.athlete_set)
 app.add_typer(sync_cli.connect_app, name="connect")
 app.command("sync")(sync_cli.sync)
 app.add_typer(activity_links.activity_app, name="activity")

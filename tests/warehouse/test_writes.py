@@ -83,3 +83,20 @@ def test_timestamps_come_back_aware_utc_on_both_backends(warehouse_engine: Engin
         assert stored.start_utc == datetime(2026, 1, 5, 4, 30, tzinfo=UTC)
         assert stored.start_utc.tzinfo is not None
         assert stored.local_date == date(2026, 1, 4)
+
+
+def test_an_event_is_recorded_once_and_published_once(warehouse_engine: Engine) -> None:
+    from warehouse.events import mark_published, record_event, unpublished
+
+    athlete_id = new_athlete(warehouse_engine)
+    for _ in range(2):  # a re-run announces nothing twice
+        with session_scope(warehouse_engine) as session:
+            key = f"week.big:{athlete_id}:2026-W02"
+            record_event(session, "week.big", athlete_id=athlete_id, dedupe_key=key,
+                         payload={"acwr": 1.4})  # fmt: skip
+    with session_scope(warehouse_engine) as session:
+        pending = unpublished(session)
+        assert [(e.kind, e.payload) for e in pending] == [("week.big", {"acwr": 1.4})]
+        mark_published(session, [e.id for e in pending], datetime(2026, 1, 12, tzinfo=UTC))
+    with session_scope(warehouse_engine) as session:
+        assert unpublished(session) == []
