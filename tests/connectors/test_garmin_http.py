@@ -282,3 +282,16 @@ def test_token_file_import(fake_garmin: FakeGarmin, clock: FakeClock) -> None:
         import_token_file("{not json", MemoryStore())
     with pytest.raises(AuthExpired):
         import_token_file('{"di_refresh_token": "x"}', MemoryStore())
+
+
+def test_page_bound_fails_loudly(fake_garmin: FakeGarmin, clock: FakeClock) -> None:
+    from connectors.errors import TooManyPages
+
+    store = MemoryStore(fake_garmin.issue_tokens("ana"))
+    fake_garmin.add_runs("ana", runs(fake_garmin, 250))
+    pages = iter_activity_pages(
+        api_for(fake_garmin, store, clock), since=T0.date(), page_size=100, max_pages=2
+    )
+    assert [len(p.activities) for p in (next(pages), next(pages))] == [100, 100]
+    with pytest.raises(TooManyPages, match="2 pages"):
+        next(pages)

@@ -211,3 +211,14 @@ def test_shared_budget_across_athletes(fake_strava: FakeStrava, clock: FakeClock
     with pytest.raises(RateLimited):
         drain(iter_activity_pages(ben, after=EPOCH))
     assert fake_strava.calls["429"] == 0
+
+
+def test_page_bound_fails_loudly(fake_strava: FakeStrava, clock: FakeClock) -> None:
+    from connectors.errors import TooManyPages
+
+    store = MemoryStore(fake_strava.issue_tokens("ana"))
+    fake_strava.add("ana", items(fake_strava, 401))
+    pages = iter_activity_pages(api_for(fake_strava, store, clock), after=EPOCH, max_pages=2)
+    assert len(next(pages).activities) == len(next(pages).activities) == 200
+    with pytest.raises(TooManyPages):
+        next(pages)
