@@ -24,8 +24,8 @@ from warehouse.dirty import mark_dirty
 from warehouse.errors import BadInput, NotFound
 from warehouse.lifts import store_lift_sets
 from warehouse.models import Activity as ActivityRow
+from warehouse.models import Athlete, LiftSession, SyncState
 from warehouse.models import BodyWeight as BodyWeightRow
-from warehouse.models import LiftSession, SyncState
 from warehouse.upsert import upsert_rows
 
 STATUSES = ("never", "connected", "running", "ok", "needs_reauth", "rate_limited", "error")
@@ -168,6 +168,12 @@ def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime])
     if not starts:
         return 0
     session.flush()
+    # One linker per athlete at a time: two transactions storing the Garmin and the Strava copy
+    # of one run at the same moment (the flow runs sources in parallel on PostgreSQL) must not
+    # each miss the other's uncommitted row and leave both counted. Waiting here, the second
+    # one's next statement sees the first one's committed copy. (mark_dirty's upsert happens to
+    # serialise them today too; this does not rely on it.) SQLite has one writer anyway.
+    session.execute(select(Athlete.id).where(Athlete.id == athlete_id).with_for_update())
     margin = DEFAULT_RULE.start_within
     rows = session.scalars(
         select(ActivityRow)

@@ -147,3 +147,50 @@ def test_correction_rules(warehouse_engine: Engine, athlete_id: int) -> None:
     store(warehouse_engine, athlete_id, "garmin", act("garmin", "g1", T0, 4.26))
     with session_scope(warehouse_engine) as session:
         assert counted_distance_m(session, athlete_id) == pytest.approx(5000.0)
+
+
+def test_parallel_copies_are_linked_on_postgresql(
+    warehouse_engine: Engine, athlete_id: int
+) -> None:
+    """The Garmin and the Strava copy stored at the same moment by two transactions (the flow
+    runs sources in parallel on PostgreSQL) still end up linked."""
+    import threading
+
+    from sqlalchemy import text
+
+    if warehouse_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has a single writer: two linkers can never overlap there")
+    errors: list[BaseException] = []
+
+    def strava_side() -> None:
+        try:
+            store(
+                warehouse_engine,
+                athlete_id,
+                "strava",
+                act("strava", "s1", T0 + timedelta(seconds=30), 4.3),
+            )
+        except BaseException as err:  # reported below, in the test's thread
+            errors.append(err)
+
+    with session_scope(warehouse_engine) as session:
+        store_page(session, athlete_id=athlete_id, timezone="UTC", source="garmin",
+                   activities=[act("garmin", "g1", T0, 4.26)])  # fmt: skip
+        other = threading.Thread(target=strava_side)
+        other.start()
+        # Commit only once the Strava transaction waits for a lock held by this one (it then has
+        # its own row stored but not yet linked), so the two really overlap.
+        with warehouse_engine.connect() as watcher:
+            for _ in range(2000):
+                waiting = watcher.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )).scalar_one()  # fmt: skip
+                watcher.rollback()  # pg_stat_activity is a snapshot per transaction
+                if waiting:
+                    break
+                threading.Event().wait(0.005)
+            assert waiting, f"the second transaction never waited for this one ({errors})"
+    other.join()
+    assert errors == []
+    assert canonical_sources(warehouse_engine) == {"garmin": "garmin", "strava": "garmin"}
