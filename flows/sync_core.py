@@ -232,7 +232,7 @@ def sync_source(deps: SyncDeps, athlete_name: str, source: Source) -> SourceOutc
     outcome = SourceOutcome(athlete=athlete_name, source=source)
     store = deps.store(athlete.id, source)
     try:
-        cursor = _RUNNERS[source](deps, athlete, outcome)
+        cursor = {**_RUNNERS[source](deps, athlete, outcome), "retry_after_s": None}
     except (AuthExpired, CredentialUnreadable) as err:
         outcome.status, outcome.error = "needs_reauth", _scrub(str(err), store)
         cursor = {}

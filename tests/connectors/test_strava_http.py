@@ -222,3 +222,17 @@ def test_page_bound_fails_loudly(fake_strava: FakeStrava, clock: FakeClock) -> N
     assert len(next(pages).activities) == len(next(pages).activities) == 200
     with pytest.raises(TooManyPages):
         next(pages)
+
+
+def test_activity_detail_of_the_old_schema(
+    fake_strava: FakeStrava, clock: FakeClock, strava_templates: StravaTemplates
+) -> None:
+    from connectors.strava.mapping import map_activity
+
+    store = MemoryStore(fake_strava.issue_tokens("ana"))
+    detail = dict(strava_templates.detail_old)
+    fake_strava.add("ana", [detail])
+    raw = api_for(fake_strava, store, clock).activity(str(detail["id"]))
+    assert raw == detail
+    run = map_activity(raw)
+    assert (run.source_id, run.sport, run.elapsed_s) == ("99895560", "run", 3140.0)
