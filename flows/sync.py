@@ -22,6 +22,7 @@ from flows.sync_core import (
     SyncDeps,
     deps_from_settings,
     plan_runs,
+    quiet_library_loggers,
     record_failure,
     sync_source,
 )
@@ -45,6 +46,7 @@ def sources_of(choice: str) -> tuple[Source, ...]:
 def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[str, Any]]:
     """Sync every connected source of every athlete (or of one athlete / one source)."""
     logger = get_run_logger()
+    quiet_library_loggers()
     deps = deps_from_settings(load_settings())
     try:
         planned = plan_runs(deps, athlete, sources_of(source))

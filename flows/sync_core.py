@@ -97,7 +97,6 @@ class SourceOutcome:
         self.body_weights += stored.body_weights
         self.links_changed += stored.links_changed
         self.skipped += len(page.skipped)
-        self.calls += page.calls
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -162,18 +161,25 @@ def _sync_garmin(deps: SyncDeps, athlete: Athlete, outcome: SourceOutcome) -> di
         sleep=deps.sleep,
         timeout_s=config.timeout_s,
     )
-    since = (watermark - config.overlap).date() if watermark else config.history_start
-    pages = garmin_pages(api, since=since, page_size=config.garmin_page_size, details_known=known)
-    for page in pages:
+    try:
+        since = (watermark - config.overlap).date() if watermark else config.history_start
+        pages = garmin_pages(
+            api, since=since, page_size=config.garmin_page_size, details_known=known
+        )
+        for page in pages:
+            _store(deps, athlete, "garmin", page, outcome)
+        if not config.weigh_ins:
+            return {}
+        checked = cursor.get("weigh_ins_through")
+        weigh_since = (
+            date.fromisoformat(checked) - config.overlap if checked else config.history_start
+        )
+        today = deps.clock().date()
+        page = fetch_weigh_ins(api, since=weigh_since, until=today + timedelta(days=1))
         _store(deps, athlete, "garmin", page, outcome)
-    if not config.weigh_ins:
-        return {}
-    checked = cursor.get("weigh_ins_through")
-    weigh_since = date.fromisoformat(checked) - config.overlap if checked else config.history_start
-    today = deps.clock().date()
-    page = fetch_weigh_ins(api, since=weigh_since, until=today + timedelta(days=1))
-    _store(deps, athlete, "garmin", page, outcome)
-    return {"weigh_ins_through": today.isoformat()}
+        return {"weigh_ins_through": today.isoformat()}
+    finally:
+        outcome.calls = api.calls  # every request, those of a failed page included
 
 
 def _sync_strava(deps: SyncDeps, athlete: Athlete, outcome: SourceOutcome) -> dict[str, Any]:
@@ -195,8 +201,11 @@ def _sync_strava(deps: SyncDeps, athlete: Athlete, outcome: SourceOutcome) -> di
         timeout_s=config.timeout_s,
     )
     after = watermark - config.overlap if watermark else EPOCH
-    for page in strava_pages(api, after=after):
-        _store(deps, athlete, "strava", page, outcome)
+    try:
+        for page in strava_pages(api, after=after):
+            _store(deps, athlete, "strava", page, outcome)
+    finally:
+        outcome.calls = api.calls
     return {}
 
 
@@ -279,6 +288,14 @@ def _summary_line(o: SourceOutcome) -> str:
         f"{o.calls} API calls"
     )
     return f"{line}; {o.error}" if o.error else line
+
+
+def quiet_library_loggers() -> None:
+    """garminconnect logs every failed request at ERROR with a traceback (stravalib at WARNING);
+    we turn those failures into a one-line outcome per source, so at the composition root the
+    libraries are asked to speak only when something is really wrong."""
+    logging.getLogger("garminconnect").setLevel(logging.CRITICAL)
+    logging.getLogger("stravalib").setLevel(logging.ERROR)
 
 
 # -- the boundary --------------------------------------------------------------------------------

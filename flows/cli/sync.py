@@ -27,6 +27,7 @@ from flows.sync_core import (
     Source,
     SourceOutcome,
     deps_from_settings,
+    quiet_library_loggers,
     run_sync,
     strava_app_from,
 )
@@ -186,6 +187,7 @@ def sync(
     Exit 1 when a source failed unexpectedly; a token that needs a new `connect` or a spent
     Strava budget is reported in the summary (and in sync_state) without failing the run.
     """
+    quiet_library_loggers()
     deps = deps_from_settings(load_settings())
     try:
         outcomes = run_sync(deps, athlete, _sources(source))

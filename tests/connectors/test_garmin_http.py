@@ -199,6 +199,8 @@ def test_revoked_token_is_auth_expired_without_leaking(
     fake_garmin: FakeGarmin, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for library in ("garminconnect", "stravalib", "urllib3", "requests"):  # whatever set before
+        caplog.set_level(logging.DEBUG, logger=library)
     tokens = fake_garmin.issue_tokens("ana")
     fake_garmin.revoke("ana")
     with pytest.raises(AuthExpired) as caught:

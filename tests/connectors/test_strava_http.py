@@ -167,6 +167,8 @@ def test_rejected_token_refreshed_once_then_auth_expired(
     fake_strava: FakeStrava, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for library in ("garminconnect", "stravalib", "urllib3", "requests"):  # whatever set before
+        caplog.set_level(logging.DEBUG, logger=library)
     tokens = fake_strava.issue_tokens("ana")
     fake_strava.revoke("ana")
     with pytest.raises(AuthExpired) as caught:

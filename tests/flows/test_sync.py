@@ -330,6 +330,8 @@ def test_revoked_token_needs_reauth_while_another_athlete_completes(
     deps: SyncDeps, fake_garmin: FakeGarmin, strava: FakeStrava, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    for library in ("garminconnect", "stravalib", "urllib3", "requests"):  # whatever set before
+        caplog.set_level(logging.DEBUG, logger=library)
     ana_id = connect(deps, fake_garmin, strava, "ana")
     connect(deps, fake_garmin, strava, "ben")
     History(fake_garmin, strava, "ana").add_days(10)
