@@ -1,8 +1,8 @@
 """Writes FIT activity files with garmin-fit-sdk's own Encoder, for what the real files lack.
 
-Used by the tests (time-zone edges, archives, damage) and by benchmarks/import_files.py (a year
-of one runner's files). The messages follow a watch's order: file_id, records, sets, laps,
-sessions, activity.
+Used by the demo (a season of sample files), the tests (time-zone edges, archives, damage) and
+benchmarks/import_files.py (a year of one runner's files). The messages follow a watch's order:
+file_id, records, sets, laps, sessions, activity.
 """
 
 from __future__ import annotations
