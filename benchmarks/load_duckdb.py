@@ -111,9 +111,9 @@ windowed AS (
                PARTITION BY athlete_id ORDER BY week_start
                ROWS BETWEEN $n - 1 PRECEDING AND CURRENT ROW) END AS avg4_km,
            pow($b_acute, week_index) * sum(acute_in * pow($b_acute, -week_index)) OVER w
-               * CASE WHEN week_start = $last_monday THEN $tail_acute ELSE 1 END AS acute,
+               AS acute,
            pow($b_chronic, week_index) * sum(chronic_in * pow($b_chronic, -week_index)) OVER w
-               * CASE WHEN week_start = $last_monday THEN $tail_chronic ELSE 1 END AS chronic
+               AS chronic
     FROM weeks
     WINDOW w AS (PARTITION BY athlete_id ORDER BY week_start
                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
@@ -137,7 +137,6 @@ def weekly_load_duckdb(
     lift_sessions on `con`; returns a polars frame shaped like engine.load's result."""
     p = params or LoadParams()
     a_acute, a_chronic = p.ewma_acute_alpha, p.ewma_chronic_alpha
-    days_left = 6 - through.weekday()
     args = {
         "through": through,
         "last_monday": through - timedelta(days=through.weekday()),
@@ -147,8 +146,6 @@ def weekly_load_duckdb(
         "a_chronic": a_chronic,
         "b_acute": (1 - a_acute) ** 7,
         "b_chronic": (1 - a_chronic) ** 7,
-        "tail_acute": (1 - a_acute) ** -days_left,
-        "tail_chronic": (1 - a_chronic) ** -days_left,
         "e1rm_max_reps": p.e1rm_max_reps,
         "n": p.chronic_weeks,
         "big": p.big_week_acwr,

@@ -39,6 +39,13 @@ def week_key(column: str) -> pl.Expr:
     return pl.col("athlete_id") * (1 << SLOT_BITS) + week_number(column) + _OFFSET
 
 
+def week_key_of_day_key(key: str) -> pl.Expr:
+    """The packed week key of a packed day key (same athlete, the day's ISO week)."""
+    slot = 1 << SLOT_BITS
+    day = pl.col(key) % slot - _OFFSET
+    return pl.col(key) // slot * slot + (day + _EPOCH_TO_MONDAY) // 7 + _OFFSET
+
+
 def athlete_of(key: str) -> pl.Expr:
     return pl.col(key) // (1 << SLOT_BITS)
 
@@ -58,27 +65,56 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def week_spine(first_dates: pl.LazyFrame, through: date) -> pl.LazyFrame:
-    """week_key, week_index: every week of every athlete from the first through `through`'s.
+def athlete_weeks(first_dates: pl.LazyFrame, through: date) -> pl.LazyFrame:
+    """athlete_id, first_key, weeks, base: where each athlete's rows sit in the week spine.
 
     `first_dates`: athlete_id, first_date (the athlete's earliest dated row of any kind).
-    Weeks with nothing in them are rows too: zero weeks are history, and the chronic load needs
-    them. `week_index` counts weeks from 0 at the athlete's first. An athlete whose first date is
-    after `through` gets no rows. Sorted by key, that is by athlete, then week.
+    The athlete has `weeks` rows, from the week key `first_key` through the week of `through`;
+    the row of week key k is at position k + base of the spine. An athlete whose first date is
+    after `through` has no rows. Sorted by athlete.
     """
-    last = pl.lit(through).alias("through")
     first_key = week_key("first_date")
     weeks = pl.lit(_week_of(through)) - week_number("first_date") + 1
+    offset = pl.col("weeks").cum_sum() - pl.col("weeks")
     return (
-        first_dates.filter(pl.col("first_date") <= last)
+        first_dates.filter(pl.col("first_date") <= through)
         .sort("athlete_id")
-        .select(
-            pl.int_ranges(first_key, first_key + weeks).alias("week_key"),
-            pl.int_ranges(0, weeks).alias("week_index"),
-        )
-        .explode(["week_key", "week_index"])
+        .select("athlete_id", first_key.alias("first_key"), weeks.alias("weeks"))
+        .with_columns(base=offset - pl.col("first_key"))
     )
+
+
+def week_spine(athletes: pl.LazyFrame) -> pl.LazyFrame:
+    """week_key, week_index: every week of every athlete of `athlete_weeks`, sorted by key.
+
+    Weeks with nothing in them are rows too: zero weeks are history, and the chronic load needs
+    them. `week_index` counts weeks from 0 at the athlete's first.
+    """
+    first, weeks = pl.col("first_key"), pl.col("weeks")
+    return athletes.select(
+        pl.int_ranges(first, first + weeks).alias("week_key"),
+        pl.int_ranges(0, weeks).alias("week_index"),
+    ).explode(["week_key", "week_index"])
 
 
 def _week_of(day: date) -> int:
     return (day.toordinal() - date(1970, 1, 1).toordinal() + _EPOCH_TO_MONDAY) // 7
+
+
+def align_to_spine(athletes: pl.DataFrame, weekly: pl.DataFrame) -> pl.DataFrame:
+    """The columns of `weekly` (one row per week_key) placed on the rows of the spine of
+    `athletes` (an `athlete_weeks` frame), null where a week has no row.
+
+    The same as a left join of the spine with `weekly` on week_key, but the spine is dense, so
+    each row's position is arithmetic (its key plus its athlete's base): one scatter of row
+    numbers and one gather place every column, far cheaper than a hash join of two
+    million-row frames, and the spine's order is kept.
+    """
+    size = int(athletes["weeks"].sum())
+    base = athlete_of("week_key").replace_strict(athletes["athlete_id"], athletes["base"])
+    positions = weekly.select(pl.col("week_key") + base).to_series()
+    if weekly.height and not positions.is_between(0, size - 1).all():
+        raise ValueError("a weekly row falls outside the spine of weeks")
+    rows = pl.int_range(0, weekly.height, dtype=pl.UInt32, eager=True)
+    row_of_week = pl.repeat(None, size, dtype=pl.UInt32, eager=True).scatter(positions, rows)
+    return weekly.drop("week_key").select(pl.all().gather(row_of_week))

@@ -11,7 +11,14 @@ from datetime import date
 import polars as pl
 
 from engine.load import schemas
-from engine.load.calendar import athlete_of, monday_of_week_key, week_label, week_spine
+from engine.load.calendar import (
+    align_to_spine,
+    athlete_weeks,
+    athlete_of,
+    monday_of_week_key,
+    week_label,
+    week_spine,
+)
 from engine.load.errors import FrameSchemaError
 from engine.load.params import LoadParams
 from engine.load.ratios import add_coupled_acwr, add_ewma_acwr
@@ -61,19 +68,25 @@ def weekly_load(
         )
     )
     runs = flag_spike_runs(acts.pipe(counted_runs).collect(), params).lazy()
-    weeks = week_spine(first_dates(acts, sets, sessions), through)
-    by_week = [
-        runs.pipe(weekly_running, params),
-        sets.pipe(working_sets).pipe(weekly_strength, params),
-        session_loads(runs, sessions).pipe(weekly_session_load),
-    ]
-    for frame in by_week:
-        weeks = weeks.join(frame, on="week_key", how="left", maintain_order="left")
+    athletes = athlete_weeks(first_dates(acts, sets, sessions), through).collect()
+    spine, running, strength, session_load = pl.collect_all(
+        [
+            week_spine(athletes.lazy()),
+            runs.pipe(weekly_running, params),
+            sets.pipe(working_sets).pipe(weekly_strength, params),
+            session_loads(runs, sessions).pipe(weekly_session_load),
+        ]
+    )
+    weeks = pl.concat(
+        [spine, *(align_to_spine(athletes, frame) for frame in (running, strength, session_load))],
+        how="horizontal",
+    )
     return (
-        weeks.pipe(fill_zero_weeks)
+        weeks.lazy()
+        .pipe(fill_zero_weeks)
         .with_columns(athlete_id=athlete_of("week_key"), week_start=monday_of_week_key("week_key"))
         .pipe(add_coupled_acwr, params)
-        .pipe(add_ewma_acwr, params, through)
+        .pipe(add_ewma_acwr, params)
         .with_columns(week=week_label("week_start"))
         .select(pl.col(c).cast(t) for c, t in schemas.WEEKLY_LOAD.items())
         .collect()

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+import math
 
 import polars as pl
 
-from engine.load.calendar import monday_of
 from engine.load.params import LoadParams
 
 # A chronic EWMA below this (km per day) is a decayed zero, not a load to divide by.
@@ -35,33 +34,35 @@ def add_coupled_acwr(weeks: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
     )
 
 
-def _ewma_at(column: str, alpha: float, through: date) -> pl.Expr:
-    """Daily-km EWMA at the end of each week (at `through` for the week holding it).
+def _ewma_at_week_end(column: str, alpha: float) -> pl.Expr:
+    """Daily-km EWMA at the Sunday of each week, from 0 before the athlete's first week.
 
-    E_w = b E_(w-1) + S_w with b = (1 - a)^7 and S_w the week's increment, starting from 0
-    before the athlete's first week. polars' adjusted EWMA of S divides exactly that sum by
-    sum(b^i, i = 0..w) = (1 - b^(w+1)) / (1 - b), so multiplying back gives E_w. The week of
-    `through` is cut short: nothing after `through` is in it, so its value at `through` is its
-    Sunday value undone by the days still to come.
+    Weekly, the daily recurrence is E_w = b E_(w-1) + S_w with b = (1 - a)^7 and S_w the
+    week's increment (running.ewma_week_input). One sequential EWMA over all rows, athletes
+    one after another, gives G_w = b G_(w-1) + S_w; an athlete's own E is G less what the
+    athletes before left, decayed: E_w = G_w - b^(i+1) G_before, i the athlete's week index.
+    That is one pass instead of a window per athlete.
     """
     decay = (1.0 - alpha) ** 7
-    adjusted = pl.col(column).ewm_mean(alpha=1.0 - decay, adjust=True).over("athlete_id")
-    weights = (1.0 - pl.lit(decay).pow(pl.col("week_index") + 1)) / (1.0 - decay)
-    days_left = 6 - through.weekday()
-    at_through = pl.when(pl.col("week_start") == monday_of(through)).then(
-        pl.lit((1.0 - alpha) ** -days_left)
-    )
-    return adjusted * weights * at_through.otherwise(1.0)
+    carried = (pl.col(column) / (1.0 - decay)).ewm_mean(alpha=1.0 - decay, adjust=False)
+    # Before the very first row, G is what makes G_0 = b G_before + S_0 hold: G_0 itself.
+    before = carried.shift(1, fill_value=carried.first())
+    left_over = pl.when(pl.col("week_index") == 0).then(before).forward_fill()
+    decayed = ((pl.col("week_index") + 1).cast(pl.Float64) * math.log(decay)).exp()  # decay^(i+1)
+    return carried - decayed * left_over
 
 
-def add_ewma_acwr(weeks: pl.LazyFrame, params: LoadParams, through: date) -> pl.LazyFrame:
-    """Add acwr_ewma: acute (7-day) over chronic (28-day) EWMA of daily km (Williams 2017).
+def add_ewma_acwr(weeks: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
+    """Add acwr_ewma: acute (7-day) over chronic (28-day) EWMA of daily km (Williams 2017),
+    taken at the week's Sunday.
 
-    Null for the first chronic_weeks - 1 weeks, like the coupled ratio, and when the chronic
-    EWMA is 0. Drops the helper columns it consumes.
+    The current week counts the days still to come as rest, as the coupled ratio counts its
+    km so far; so a stored week does not go stale as its days pass without a run. Null for the
+    first chronic_weeks - 1 weeks, like the coupled ratio, and when the chronic EWMA is 0.
+    Drops the helper columns it consumes.
     """
-    acute = _ewma_at("_ewma_acute_in", params.ewma_acute_alpha, through)
-    chronic = _ewma_at("_ewma_chronic_in", params.ewma_chronic_alpha, through)
+    acute = _ewma_at_week_end("_ewma_acute_in", params.ewma_acute_alpha)
+    chronic = _ewma_at_week_end("_ewma_chronic_in", params.ewma_chronic_alpha)
     enough_history = pl.col("week_index") >= params.chronic_weeks - 1
     return (
         weeks.with_columns(_acute=acute, _chronic=chronic)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import polars as pl
 
 from engine.load.calendar import day_key, week_key
@@ -60,7 +62,7 @@ def ewma_week_input(alpha: float) -> pl.Expr:
     Summing this per run gives that increment without building a daily calendar.
     """
     days_to_sunday = 7 - pl.col("local_date").dt.weekday()  # weekday: Monday 1 .. Sunday 7
-    decay = (days_to_sunday.cast(pl.Float64) * pl.lit(1.0 - alpha).log()).exp()
+    decay = (days_to_sunday.cast(pl.Float64) * math.log(1.0 - alpha)).exp()  # faster than pow
     return pl.col("km") * alpha * decay
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from engine.load.calendar import day_key, week_key
+from engine.load.calendar import day_key, week_key_of_day_key
 
 DAYS_PER_WEEK = 7
 
@@ -36,10 +36,8 @@ def weekly_session_load(sessions: pl.LazyFrame) -> pl.LazyFrame:
     population standard deviation; strain is the weekly load times monotony. Both are null when
     the daily loads do not vary (no load at all, or the same load every day).
     """
-    daily = sessions.group_by(day_key("local_date").alias("day_key")).agg(
-        pl.col("athlete_id", "local_date").first(), load=pl.col("srpe").sum()
-    )
-    weekly = daily.group_by(week_key("local_date").alias("week_key")).agg(
+    daily = sessions.group_by(day_key("local_date").alias("day_key")).agg(load=pl.col("srpe").sum())
+    weekly = daily.group_by(week_key_of_day_key("day_key").alias("week_key")).agg(
         srpe_load=pl.col("load").sum(), _load_sq=(pl.col("load") ** 2).sum()
     )
     mean = pl.col("srpe_load") / DAYS_PER_WEEK

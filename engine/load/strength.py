@@ -13,20 +13,19 @@ def working_sets(lift_sets: pl.LazyFrame) -> pl.LazyFrame:
     return lift_sets.filter(~pl.col("warmup").fill_null(False) & (pl.col("reps") >= 1))
 
 
-def is_single_leg(params: LoadParams) -> pl.Expr:
-    exercise = pl.col("exercise")
+def is_single_leg(exercise: pl.Expr, params: LoadParams) -> pl.Expr:
     return exercise.is_in(sorted(params.single_leg_exercises)) | exercise.str.starts_with(
         params.single_leg_prefix
     )
 
 
-def is_squat(params: LoadParams) -> pl.Expr:
-    return pl.col("exercise").str.contains(params.squat_marker, literal=True)
+def is_squat(exercise: pl.Expr, params: LoadParams) -> pl.Expr:
+    return exercise.str.contains(params.squat_marker, literal=True)
 
 
-def volume_kg(params: LoadParams) -> pl.Expr:
+def volume_kg(single_leg: pl.Expr) -> pl.Expr:
     """reps x kg; a single-leg set's reps are per leg, so both legs count (x 2)."""
-    legs = pl.when(is_single_leg(params)).then(2).otherwise(1)
+    legs = pl.when(single_leg).then(2).otherwise(1)
     return pl.col("reps") * pl.col("weight_kg") * legs
 
 
@@ -41,11 +40,12 @@ def epley_kg(params: LoadParams) -> pl.Expr:
 
 
 def weekly_strength(sets: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
-    """week_key, volume_load_kg (every exercise), squat_top_kg and e1rm_kg (the
-    best Epley estimate among squat-variant sets; both null in a week without squats)."""
-    squat = is_squat(params)
+    """week_key, volume_load_kg (every exercise), squat_top_kg and e1rm_kg (the best Epley
+    estimate among squat-variant sets; both null in a week without squats)."""
+    squat = is_squat(pl.col("exercise"), params)
+    single_leg = is_single_leg(pl.col("exercise"), params)
     return sets.group_by(week_key("performed_on").alias("week_key")).agg(
-        volume_load_kg=volume_kg(params).sum().cast(pl.Float64),
+        volume_load_kg=volume_kg(single_leg).sum().cast(pl.Float64),
         squat_top_kg=pl.col("weight_kg").filter(squat).max(),
         e1rm_kg=epley_kg(params).filter(squat).max(),
     )

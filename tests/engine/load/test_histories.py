@@ -198,17 +198,17 @@ def daily_ewma_ratio(km_by_day: dict[date, float], first: date, at: date) -> flo
     return acute / chronic
 
 
-def test_acwr_ewma_matches_a_daily_recurrence_including_a_part_week() -> None:
+def test_acwr_ewma_matches_a_daily_recurrence_at_each_sunday() -> None:
     km = {day(w, d): 5.0 + w + 2 * d for w in range(9) for d in (0, 2, 5) if (w, d) != (6, 5)}
     km[day(9, 1)] = 15.0
     rows = [Act(1, d, km=v) for d, v in km.items()]
-    through = day(9, 2)  # a Wednesday: the last week is cut short there
-    weeks = weeks_of(rows, through=through)
+    rows.append(Act(1, day(9, 5), km=30.0))  # after `through`: ignored
+    # The week of `through` (a Wednesday) is taken at its Sunday too, its days to come as rest.
+    weeks = weeks_of(rows, through=day(9, 2))
     assert weeks["acwr_ewma"].to_list()[:3] == [None, None, None]
-    for w in range(3, 9):
+    for w in range(3, 10):
         expected = daily_ewma_ratio(km, day(0), day(w, 6))
         assert weeks["acwr_ewma"][w] == pytest.approx(expected, rel=1e-9)
-    assert weeks["acwr_ewma"][9] == pytest.approx(daily_ewma_ratio(km, day(0), through), 1e-9)
 
 
 def test_parameters_change_the_thresholds() -> None:
