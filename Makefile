@@ -14,8 +14,9 @@ $(UV):
 setup: $(UV)
 	$(UV) sync --frozen --quiet
 
+# The demo keeps its warehouse in ./.demo unless IRONMILES_HOME says otherwise.
 demo: setup
-	$(UV) run --frozen ironmiles demo
+	IRONMILES_HOME=$${IRONMILES_HOME:-$(CURDIR)/.demo} $(UV) run --frozen ironmiles demo
 
 check: setup
 	$(UV) run --frozen ruff format --check .

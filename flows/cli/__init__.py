@@ -1,0 +1,48 @@
+"""The `ironmiles` command. Each area's commands live in their own module and are added here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.markup import escape
+from typer.core import TyperGroup
+
+from connectors.errors import ConnectorError, InputError
+from flows.cli import athletes, demo, lifts, plan
+from flows.cli.common import err_console
+from warehouse.errors import BadInput, WarehouseError
+
+
+class _Group(TyperGroup):
+    """Turns our errors into exit codes: 2 for bad input, 1 for the rest, with no traceback."""
+
+    # typer vendors click; its public Context subclasses the vendored one the base class names.
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (InputError, BadInput) as error:
+            err_console.print(f"[bold red]error:[/] {escape(str(error))}")
+            raise typer.Exit(2) from None
+        except (ConnectorError, WarehouseError) as error:
+            err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    add_completion=False,
+    help="ironmiles: fit strength work around running. Sync, load, and squat plans.",
+)
+app.command("init")(athletes.init)
+app.add_typer(athletes.athlete_app, name="athlete")
+app.add_typer(athletes.race_app, name="race")
+app.add_typer(lifts.lift_app, name="lift")
+app.command("demo")(demo.demo)
+app.command("plan")(plan.plan)
+athletes.athlete_app.command("set")(plan.athlete_set)
+
+
+def main() -> None:
+    app()

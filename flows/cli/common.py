@@ -1,0 +1,93 @@
+"""What every CLI command shares: the warehouse from settings, output formats, exit codes.
+
+Exit codes: 0 success; 2 bad input (the message names the field, the value and the fix, and
+nothing was written); 1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from flows.settings import Settings, load_settings
+from warehouse.db import make_engine, session_scope
+from warehouse.migrate import upgrade
+
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+class TableOrJson(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class TableCsvOrJson(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def open_warehouse(settings: Settings | None = None) -> Engine:
+    """The configured warehouse, migrated to the newest schema (idempotent and cheap)."""
+    settings = settings or load_settings()
+    if settings.database_url is None:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    upgrade(engine)
+    return engine
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One transaction on the configured warehouse: all of the block is written, or nothing."""
+    engine = open_warehouse()
+    try:
+        with session_scope(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def exit_bad_input(message: str) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {escape(message)}")
+    raise typer.Exit(2)
+
+
+def print_json(document: Any) -> None:
+    """One JSON document on stdout and nothing else there."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=_json_default))
+    sys.stdout.write("\n")
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def utc_today() -> date:
+    """Today's date (UTC), taken here at the composition root: the packages below get it passed."""
+    return datetime.now(UTC).date()
+
+
+def parse_option_date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        exit_bad_input(f"{option}={text!r} is not a date: write it as YYYY-MM-DD")

@@ -1,0 +1,36 @@
+"""The one typed settings object. Read from the environment (`IRONMILES_` prefix) on demand,
+never at import time; secrets have no defaults and never print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("ironmiles", appauthor=False))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="IRONMILES_", extra="ignore", frozen=True)
+
+    home: Path = Field(default_factory=_default_home)
+    database_url: str | None = None
+    garmin_api_base: str | None = None
+    strava_api_base: str | None = None
+    strava_client_id: str | None = None
+    strava_client_secret: SecretStr | None = None
+    strava_verify_token: SecretStr | None = None
+    secret_key: SecretStr | None = None
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded default: a SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{self.home / 'ironmiles.db'}"
+
+
+def load_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,140 @@
+"""Activities: the one write path every source uses (files, Garmin, Strava), and the list.
+
+Upserts go by natural key (athlete, source, source_id) and only ever write source columns, so a
+person's decisions (`corrected_distance_m`, `link_locked`, `canonical_id`) survive every re-sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.records import Activity
+from warehouse.dirty import mark_dirty
+from warehouse.models import Activity as ActivityRow
+from warehouse.upsert import upsert_rows
+
+# Source columns: what a re-read of the same source may change. Never the person's columns.
+SOURCE_COLUMNS = (
+    "start_utc",
+    "local_start",
+    "local_date",
+    "sport",
+    "sub_sport",
+    "name",
+    "distance_m",
+    "moving_s",
+    "elapsed_s",
+    "avg_hr",
+    "max_hr",
+    "rpe",
+    "partial",
+    "parent_source_id",
+    "raw",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredActivities:
+    ids: dict[str, int]
+    """source_id -> warehouse id, for every activity given."""
+    added: list[int]
+    """The ids that did not exist before."""
+
+
+def local_start_of(activity: Activity, athlete_timezone: str) -> datetime:
+    """The wall-clock start: as the source reports it, else the UTC start in the athlete's zone."""
+    if activity.local_start is not None:
+        return activity.local_start
+    return activity.start_utc.astimezone(ZoneInfo(athlete_timezone)).replace(tzinfo=None)
+
+
+def store_activities(
+    session: Session, athlete_id: int, athlete_timezone: str, activities: Sequence[Activity]
+) -> StoredActivities:
+    """Upsert activities of one athlete; marks the athlete dirty when anything was given."""
+    if not activities:
+        return StoredActivities(ids={}, added=[])
+    by_source: dict[str, list[Activity]] = {}
+    for activity in activities:
+        by_source.setdefault(activity.source, []).append(activity)
+    ids: dict[str, int] = {}
+    added: list[int] = []
+    for source, group in by_source.items():
+        before = _ids(session, athlete_id, source, [a.source_id for a in group])
+        rows = []
+        for a in group:
+            local_start = local_start_of(a, athlete_timezone)
+            rows.append(
+                {
+                    "athlete_id": athlete_id,
+                    "source": a.source,
+                    "source_id": a.source_id,
+                    "start_utc": a.start_utc,
+                    "local_start": local_start,
+                    "local_date": local_start.date(),
+                    "sport": a.sport,
+                    "sub_sport": a.sub_sport,
+                    "name": a.name,
+                    "distance_m": a.distance_m,
+                    "moving_s": a.moving_s,
+                    "elapsed_s": a.elapsed_s,
+                    "avg_hr": a.avg_hr,
+                    "max_hr": a.max_hr,
+                    "rpe": a.rpe,
+                    "partial": a.partial,
+                    "parent_source_id": a.parent_source_id,
+                    "raw": dict(a.raw),
+                }
+            )
+        upsert_rows(
+            session,
+            ActivityRow.__table__,  # type: ignore[arg-type]
+            rows,
+            key=("athlete_id", "source", "source_id"),
+            update=SOURCE_COLUMNS,
+        )
+        after = _ids(session, athlete_id, source, [a.source_id for a in group])
+        ids.update(after)
+        added.extend(after[sid] for sid in after if sid not in before)
+    _make_new_rows_canonical(session, added)
+    mark_dirty(session, athlete_id)
+    return StoredActivities(ids=ids, added=sorted(added))
+
+
+def _ids(session: Session, athlete_id: int, source: str, source_ids: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(source_ids), 500):
+        rows = session.execute(
+            select(ActivityRow.source_id, ActivityRow.id)
+            .where(ActivityRow.athlete_id == athlete_id)
+            .where(ActivityRow.source == source)
+            .where(ActivityRow.source_id.in_(source_ids[start : start + 500]))
+        )
+        found.update({source_id: row_id for source_id, row_id in rows})
+    return found
+
+
+def _make_new_rows_canonical(session: Session, new_ids: list[int]) -> None:
+    """A new activity is its own canonical copy until duplicate linking says otherwise."""
+    for start in range(0, len(new_ids), 500):
+        chunk = new_ids[start : start + 500]
+        session.query(ActivityRow).filter(ActivityRow.id.in_(chunk)).update(
+            {ActivityRow.canonical_id: ActivityRow.id}, synchronize_session=False
+        )
+
+
+def list_activities(
+    session: Session, athlete_id: int, start: date | None = None, end: date | None = None
+) -> Sequence[ActivityRow]:
+    query = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
+    if start is not None:
+        query = query.where(ActivityRow.local_date >= start)
+    if end is not None:
+        query = query.where(ActivityRow.local_date <= end)
+    return session.scalars(query.order_by(ActivityRow.start_utc, ActivityRow.id)).all()

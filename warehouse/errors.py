@@ -1,0 +1,28 @@
+"""Warehouse errors; the CLI turns `BadInput` subclasses into exit code 2."""
+
+from __future__ import annotations
+
+
+class WarehouseError(Exception):
+    """Base of the warehouse's errors."""
+
+
+class BadInput(WarehouseError):
+    """A request the warehouse refuses because of what was asked (nothing was written)."""
+
+
+class UnknownAthlete(BadInput):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(
+            f"athlete={name!r} is not known: add it with `ironmiles athlete add {name} ...` "
+            "or check `ironmiles athlete list`"
+        )
+
+
+class AlreadyExists(BadInput):
+    pass
+
+
+class NotFound(BadInput):
+    pass

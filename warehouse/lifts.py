@@ -1,0 +1,172 @@
+"""Lift sessions and sets: idempotent writes by natural key, and the list coaches read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from connectors.records import LiftSet
+from warehouse.dirty import mark_dirty
+from warehouse.models import LiftSession
+from warehouse.models import LiftSet as LiftSetRow
+from warehouse.upsert import upsert_rows
+
+# What a re-read of the same source may change; notes and corrections made here are kept.
+SET_UPDATE_COLUMNS = (
+    "session_id",
+    "performed_on",
+    "start_utc",
+    "exercise",
+    "set_index",
+    "reps",
+    "weight_kg",
+    "rir",
+    "rpe",
+    "warmup",
+    "raw",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSets:
+    """How many of the given sets were new."""
+
+    added: int
+    unchanged: int
+
+
+def session_key(lift_set: LiftSet) -> str:
+    """Sets group into one session per source activity, or per day for manual entry."""
+    return lift_set.session_source_id or f"{lift_set.performed_on.isoformat()}"
+
+
+def store_lift_sets(
+    session: Session,
+    athlete_id: int,
+    sets: Sequence[LiftSet],
+    *,
+    activity_ids: dict[str, int] | None = None,
+) -> StoredSets:
+    """Upsert sets (and their sessions) by (athlete, source, source_id); marks the athlete dirty.
+
+    `activity_ids` maps a set's `session_source_id` to the stored activity it belongs to.
+    """
+    if not sets:
+        return StoredSets(0, 0)
+    existing = _existing_source_ids(session, athlete_id, sets)
+    session_ids = _ensure_sessions(session, athlete_id, sets, activity_ids or {})
+    rows = [
+        {
+            "athlete_id": athlete_id,
+            "session_id": session_ids[(s.source, session_key(s))],
+            "source": s.source,
+            "source_id": s.source_id,
+            "performed_on": s.performed_on,
+            "start_utc": s.start_utc,
+            "exercise": s.exercise,
+            "set_index": s.set_index,
+            "reps": s.reps,
+            "weight_kg": s.weight_kg,
+            "rir": s.rir,
+            "rpe": s.rpe,
+            "warmup": s.warmup,
+            "notes": s.notes,
+            "raw": dict(s.raw),
+        }
+        for s in sets
+    ]
+    upsert_rows(
+        session,
+        LiftSetRow.__table__,  # type: ignore[arg-type]
+        rows,
+        key=("athlete_id", "source", "source_id"),
+        update=SET_UPDATE_COLUMNS,
+    )
+    mark_dirty(session, athlete_id)
+    added = sum(1 for s in {(s.source, s.source_id) for s in sets} if s not in existing)
+    return StoredSets(added=added, unchanged=len(sets) - added)
+
+
+def _existing_source_ids(
+    session: Session, athlete_id: int, sets: Sequence[LiftSet]
+) -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for source in {s.source for s in sets}:
+        ids = [s.source_id for s in sets if s.source == source]
+        for start in range(0, len(ids), 500):
+            found.update(
+                (source, source_id)
+                for source_id in session.scalars(
+                    select(LiftSetRow.source_id)
+                    .where(LiftSetRow.athlete_id == athlete_id)
+                    .where(LiftSetRow.source == source)
+                    .where(LiftSetRow.source_id.in_(ids[start : start + 500]))
+                )
+            )
+    return found
+
+
+def _ensure_sessions(
+    session: Session,
+    athlete_id: int,
+    sets: Sequence[LiftSet],
+    activity_ids: dict[str, int],
+) -> dict[tuple[str, str], int]:
+    wanted: dict[tuple[str, str], LiftSet] = {}
+    for s in sets:
+        wanted.setdefault((s.source, session_key(s)), s)
+    upsert_rows(
+        session,
+        LiftSession.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "athlete_id": athlete_id,
+                "source": source,
+                "source_id": key,
+                "performed_on": first.performed_on,
+                "activity_id": activity_ids.get(first.session_source_id or ""),
+            }
+            for (source, key), first in wanted.items()
+        ],
+        key=("athlete_id", "source", "source_id"),
+        update=("performed_on", "activity_id"),
+    )
+    ids: dict[tuple[str, str], int] = {}
+    for source in {source for source, _ in wanted}:
+        keys = [key for s, key in wanted if s == source]
+        rows = session.execute(
+            select(LiftSession.source_id, LiftSession.id)
+            .where(LiftSession.athlete_id == athlete_id)
+            .where(LiftSession.source == source)
+            .where(LiftSession.source_id.in_(keys))
+        )
+        ids.update({(source, key): session_id for key, session_id in rows})
+    return ids
+
+
+def next_set_index(session: Session, athlete_id: int, performed_on: date, exercise: str) -> int:
+    """The number the next manual set of this exercise on this day gets (sets count 1, 2, 3...)."""
+    highest = session.scalar(
+        select(func.max(LiftSetRow.set_index))
+        .where(LiftSetRow.athlete_id == athlete_id)
+        .where(LiftSetRow.source == "manual")
+        .where(LiftSetRow.performed_on == performed_on)
+        .where(LiftSetRow.exercise == exercise)
+    )
+    return (highest or 0) + 1
+
+
+def list_lift_sets(
+    session: Session, athlete_id: int, start: date | None = None, end: date | None = None
+) -> Sequence[LiftSetRow]:
+    query = select(LiftSetRow).where(LiftSetRow.athlete_id == athlete_id)
+    if start is not None:
+        query = query.where(LiftSetRow.performed_on >= start)
+    if end is not None:
+        query = query.where(LiftSetRow.performed_on <= end)
+    order = (LiftSetRow.performed_on, LiftSetRow.session_id, LiftSetRow.exercise)
+    return session.scalars(query.order_by(*order, LiftSetRow.set_index, LiftSetRow.id)).all()

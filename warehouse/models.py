@@ -1,0 +1,311 @@
+"""The warehouse schema: SQLAlchemy 2.0 typed models, the same on SQLite and PostgreSQL.
+
+Timestamps are timezone-aware UTC; every activity also keeps its local wall-clock start and local
+date, because weekly totals are bucketed by the athlete's local date, never by UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# A fixed naming convention keeps constraint names identical across databases and migrations.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+Payload = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend: SQLite keeps no offset, so values are stored as UTC
+    and given back aware, never naive."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} given where UTC is required")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Coach(Base):
+    __tablename__ = "coaches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    role_name: Mapped[str | None] = mapped_column(String(63))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class Athlete(Base):
+    __tablename__ = "athletes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    body_weight_kg: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str] = mapped_column(String(64))
+    experience: Mapped[str] = mapped_column(String(16), default="intermediate")
+    sessions_per_week: Mapped[int] = mapped_column(Integer, default=5)
+    technique_controlled: Mapped[bool] = mapped_column(Boolean, default=False)
+    prefers_single_leg: Mapped[bool] = mapped_column(Boolean, default=False)
+    gym_weekday: Mapped[int] = mapped_column(Integer, default=3)
+    """ISO weekday of the preferred gym day (1 = Monday ... 7 = Sunday); Wednesday by default."""
+    rule_overrides: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "source", "source_id"),
+        Index("ix_activities_athlete_local_date", "athlete_id", "local_date"),
+        Index("ix_activities_athlete_start_utc", "athlete_id", "start_utc"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(String(200))
+    start_utc: Mapped[datetime] = mapped_column(UtcDateTime)
+    local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    local_date: Mapped[date] = mapped_column(Date)
+    sport: Mapped[str] = mapped_column(String(16))
+    sub_sport: Mapped[str | None] = mapped_column(String(40))
+    name: Mapped[str | None] = mapped_column(Text)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    avg_hr: Mapped[int | None] = mapped_column(Integer)
+    max_hr: Mapped[int | None] = mapped_column(Integer)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    parent_source_id: Mapped[str | None] = mapped_column(String(200))
+    raw: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    # Cross-source duplicates point at one canonical copy; the canonical row points at itself.
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL"), index=True
+    )
+    # Set when a person decided about links (unlink): automatic linking leaves the row alone.
+    link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A person's correction; source upserts never write it, so it survives every re-sync.
+    corrected_distance_m: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class LiftSession(Base):
+    __tablename__ = "lift_sessions"
+    __table_args__ = (UniqueConstraint("athlete_id", "source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(String(200))
+    performed_on: Mapped[date] = mapped_column(Date)
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL")
+    )
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class LiftSet(Base):
+    __tablename__ = "lift_sets"
+    __table_args__ = (
+        UniqueConstraint("athlete_id", "source", "source_id"),
+        Index("ix_lift_sets_athlete_performed_on", "athlete_id", "performed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("lift_sessions.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(String(200))
+    performed_on: Mapped[date] = mapped_column(Date)
+    start_utc: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    exercise: Mapped[str] = mapped_column(String(80))
+    set_index: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    rir: Mapped[int | None] = mapped_column(Integer)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    warmup: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    raw: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+
+
+class BodyWeight(Base):
+    __tablename__ = "body_weights"
+    __table_args__ = (UniqueConstraint("athlete_id", "source", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(20))
+    source_id: Mapped[str] = mapped_column(String(200))
+    measured_on: Mapped[date] = mapped_column(Date)
+    weight_kg: Mapped[float] = mapped_column(Float)
+    raw: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+
+
+class Race(Base):
+    __tablename__ = "races"
+    __table_args__ = (UniqueConstraint("athlete_id", "race_date", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    race_date: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    distance_km: Mapped[float] = mapped_column(Float)
+    priority: Mapped[str] = mapped_column(String(1))
+
+
+class SyncState(Base):
+    __tablename__ = "sync_state"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    watermark: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="never")
+    """never | ok | running | needs_reauth | rate_limited | error"""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cursor: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+
+
+class Credential(Base):
+    """OAuth tokens of one athlete for one source, encrypted at rest."""
+
+    __tablename__ = "credentials"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class Plan(Base):
+    """One prescription for one athlete and ISO week; every re-plan is a new version."""
+
+    __tablename__ = "plans"
+    __table_args__ = (UniqueConstraint("athlete_id", "week", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    week: Mapped[str] = mapped_column(String(8))
+    version: Mapped[int] = mapped_column(Integer)
+    session_date: Mapped[date | None] = mapped_column(Date)
+    payload: Mapped[dict[str, Any]] = mapped_column(Payload)
+    changes: Mapped[list[str]] = mapped_column(Payload, default=list)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class WeeklyLoad(Base):
+    __tablename__ = "weekly_load"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    week: Mapped[str] = mapped_column(String(8))
+    distance_km: Mapped[float] = mapped_column(Float, default=0.0)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    moving_s: Mapped[float] = mapped_column(Float, default=0.0)
+    long_run_km: Mapped[float] = mapped_column(Float, default=0.0)
+    avg4_km: Mapped[float | None] = mapped_column(Float)
+    acwr: Mapped[float | None] = mapped_column(Float)
+    acwr_ewma: Mapped[float | None] = mapped_column(Float)
+    big_week: Mapped[bool] = mapped_column(Boolean, default=False)
+    spike_runs: Mapped[int] = mapped_column(Integer, default=0)
+    monotony: Mapped[float | None] = mapped_column(Float)
+    strain: Mapped[float | None] = mapped_column(Float)
+    volume_load_kg: Mapped[float] = mapped_column(Float, default=0.0)
+    squat_top_kg: Mapped[float | None] = mapped_column(Float)
+    e1rm_kg: Mapped[float | None] = mapped_column(Float)
+    srpe_load: Mapped[float | None] = mapped_column(Float)
+
+
+class DirtyAthlete(Base):
+    """Athletes whose activities or lifts changed since the weekly load was last computed."""
+
+    __tablename__ = "dirty_athletes"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    marked_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class Event(Base):
+    """Transactional outbox: written with the change it announces, published afterwards."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    athlete_id: Mapped[int | None] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ImportLog(Base):
+    __tablename__ = "import_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    athlete_id: Mapped[int] = mapped_column(ForeignKey("athletes.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))
+    """lift_csv | activity_file"""
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    """imported | duplicate | partial | failed"""
+    reason: Mapped[str | None] = mapped_column(Text)
+    records: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())

@@ -1,0 +1,209 @@
+"""What the squat planner reads from the warehouse, and the plans it writes back.
+
+Knows nothing of the engine: it returns plain frozen rows, and stores a plan as the JSON
+document the engine rendered. Every re-plan that changes a week's plan is a new version, so
+the history of a week's plan is kept; an unchanged re-plan writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warehouse.models import Activity, Athlete, BodyWeight, LiftSet, Plan, Race, WeeklyLoad
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SquatSetRow:
+    performed_on: date
+    exercise: str
+    set_index: int
+    reps: int
+    weight_kg: float
+    rir: int | None
+    warmup: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RaceRow:
+    race_date: date
+    name: str
+    priority: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoadRow:
+    """The `weekly_load` row of one week; absent when the load pipeline has not run."""
+
+    week: str
+    distance_km: float
+    avg4_km: float | None
+    acwr: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanInputs:
+    """Everything the planner reads for one athlete and one planned week."""
+
+    athlete_id: int
+    name: str
+    experience: str
+    technique_controlled: bool
+    prefers_single_leg: bool
+    sessions_per_week: int
+    gym_weekday: int
+    """ISO weekday, 1 = Monday ... 7 = Sunday."""
+    rule_overrides: Mapping[str, Any]
+    body_weight_kg: float | None
+    squat_sets: tuple[SquatSetRow, ...]
+    last_week_load: LoadRow | None
+    races: tuple[RaceRow, ...]
+    history_start: date | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredPlan:
+    week: str
+    version: int
+    session_date: date | None
+    payload: Mapping[str, Any]
+    changes: tuple[str, ...]
+    created_at: datetime
+
+
+def plan_inputs(
+    session: Session, athlete: Athlete, *, before: date, last_week_start: date
+) -> PlanInputs:
+    """The inputs for a plan made from what happened before `before` (the Monday of the
+    planned week). Body weight: the latest measurement before then, else the profile's."""
+    measured = session.scalar(
+        select(BodyWeight.weight_kg)
+        .where(BodyWeight.athlete_id == athlete.id, BodyWeight.measured_on < before)
+        .order_by(BodyWeight.measured_on.desc(), BodyWeight.id.desc())
+        .limit(1)
+    )
+    sets = session.scalars(
+        select(LiftSet)
+        .where(
+            LiftSet.athlete_id == athlete.id,
+            LiftSet.performed_on < before,
+            LiftSet.exercise.like("%squat%"),
+        )
+        .order_by(LiftSet.performed_on, LiftSet.set_index, LiftSet.id)
+    )
+    load = session.scalar(
+        select(WeeklyLoad).where(
+            WeeklyLoad.athlete_id == athlete.id, WeeklyLoad.week_start == last_week_start
+        )
+    )
+    races = session.scalars(
+        select(Race).where(Race.athlete_id == athlete.id).order_by(Race.race_date, Race.name)
+    )
+    first_activity = session.scalar(
+        select(func.min(Activity.local_date)).where(Activity.athlete_id == athlete.id)
+    )
+    first_lift = session.scalar(
+        select(func.min(LiftSet.performed_on)).where(LiftSet.athlete_id == athlete.id)
+    )
+    starts = [day for day in (first_activity, first_lift) if day is not None]
+    return PlanInputs(
+        athlete_id=athlete.id,
+        name=athlete.name,
+        experience=athlete.experience,
+        technique_controlled=athlete.technique_controlled,
+        prefers_single_leg=athlete.prefers_single_leg,
+        sessions_per_week=athlete.sessions_per_week,
+        gym_weekday=athlete.gym_weekday,
+        rule_overrides=dict(athlete.rule_overrides or {}),
+        body_weight_kg=measured if measured is not None else athlete.body_weight_kg,
+        squat_sets=tuple(
+            SquatSetRow(
+                performed_on=row.performed_on,
+                exercise=row.exercise,
+                set_index=row.set_index,
+                reps=row.reps,
+                weight_kg=row.weight_kg,
+                rir=row.rir,
+                warmup=row.warmup,
+            )
+            for row in sets
+        ),
+        last_week_load=None
+        if load is None
+        else LoadRow(
+            week=load.week, distance_km=load.distance_km, avg4_km=load.avg4_km, acwr=load.acwr
+        ),
+        races=tuple(
+            RaceRow(race_date=r.race_date, name=r.name, priority=r.priority) for r in races
+        ),
+        history_start=min(starts) if starts else None,
+    )
+
+
+def latest_plan(session: Session, athlete_id: int, week: str) -> StoredPlan | None:
+    row = session.scalar(
+        select(Plan)
+        .where(Plan.athlete_id == athlete_id, Plan.week == week)
+        .order_by(Plan.version.desc())
+        .limit(1)
+    )
+    return None if row is None else _stored(row)
+
+
+def plan_history(session: Session, athlete_id: int, week: str) -> list[StoredPlan]:
+    """Every version of one week's plan, oldest first."""
+    rows = session.scalars(
+        select(Plan).where(Plan.athlete_id == athlete_id, Plan.week == week).order_by(Plan.version)
+    )
+    return [_stored(row) for row in rows]
+
+
+def store_plan(
+    session: Session,
+    athlete_id: int,
+    week: str,
+    *,
+    session_date: date | None,
+    payload: Mapping[str, Any],
+    changes: Sequence[str],
+    created_at: datetime,
+) -> StoredPlan:
+    """Keep the plan as a new version of the week, unless the latest version is the same plan
+    (then that version is returned and nothing is written)."""
+    latest = latest_plan(session, athlete_id, week)
+    if latest is not None and dict(latest.payload) == dict(payload):
+        return latest
+    row = Plan(
+        athlete_id=athlete_id,
+        week=week,
+        version=1 if latest is None else latest.version + 1,
+        session_date=session_date,
+        payload=dict(payload),
+        changes=list(changes),
+        created_at=created_at,
+    )
+    session.add(row)
+    session.flush()
+    return _stored(row)
+
+
+def set_rule_overrides(session: Session, athlete: Athlete, overrides: Mapping[str, Any]) -> None:
+    """Replace the athlete's rule overrides (already validated by the caller)."""
+    athlete.rule_overrides = dict(overrides)
+    session.flush()
+
+
+def _stored(row: Plan) -> StoredPlan:
+    return StoredPlan(
+        week=row.week,
+        version=row.version,
+        session_date=row.session_date,
+        payload=dict(row.payload),
+        changes=tuple(row.changes or ()),
+        created_at=row.created_at,
+    )
