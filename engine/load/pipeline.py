@@ -13,8 +13,8 @@ import polars as pl
 from engine.load import schemas
 from engine.load.calendar import (
     align_to_spine,
-    athlete_weeks,
     athlete_of,
+    athlete_weeks,
     monday_of_week_key,
     week_label,
     week_spine,

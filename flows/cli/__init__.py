@@ -9,7 +9,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import athletes, demo, lifts, plan
+from flows.cli import athletes, demo, lifts, plan, weekly
 from flows.cli.common import err_console
 from warehouse.errors import BadInput, WarehouseError
 
@@ -41,6 +41,7 @@ app.add_typer(athletes.race_app, name="race")
 app.add_typer(lifts.lift_app, name="lift")
 app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
+app.command("weekly")(weekly.weekly)
 athletes.athlete_app.command("set")(plan.athlete_set)
 
 
