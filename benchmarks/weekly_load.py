@@ -44,6 +44,13 @@ def main() -> None:
         "--pandas-athletes", type=int, default=None, help="run pandas on the first N athletes only"
     )
     parser.add_argument("--changed", type=int, default=100, help="athletes in the incremental run")
+    parser.add_argument(
+        "--postgres",
+        default="host=127.0.0.1 port=5432 user=postgres",
+        help="libpq DSN of a PostgreSQL server where a throw-away database may be created "
+        "('' to skip the warehouse part)",
+    )
+    parser.add_argument("--pg-rows", type=int, default=1_000_000, help="activities to load")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -64,7 +71,36 @@ def main() -> None:
         f" ms (select + compute; compute alone {incremental['compute_s'] * 1000:.0f} ms); "
         f"equal to the full result's rows: {incremental['equal']}"
     )
+    if args.postgres:
+        report_postgres(spawn("postgres", data, args), args)
     print(f"load average at end: {os.getloadavg()[0]:.2f}")
+
+
+def report_postgres(result: dict[str, Any], args: argparse.Namespace) -> None:
+    total = result["activities"] + result["lift_sets"] + result["lift_sessions"]
+    print(
+        f"\nwarehouse on PostgreSQL: {result['athletes']:,} athletes, "
+        f"{result['activities']:,} activities, {result['lift_sets']:,} lift sets, "
+        f"{result['lift_sessions']:,} lift sessions (bulk-loaded in {result['fill_s']:.0f} s)"
+    )
+    for name, key in (("COPY ... TO STDOUT (the refresh's path)", "copy_s"),
+                      ("ADBC (bulk reads outside a transaction)", "adbc_s")):  # fmt: skip
+        rate = total / result[key]
+        print(
+            f"  read into polars frames via {name}: {result[key]:.2f} s, "
+            f"{rate / 1e6:.2f} M rows/s ({result['activities'] / result[key] / 1e6:.2f} M "
+            f"activities/s within it); target 1 M rows/s: {'met' if rate >= 1e6 else 'MISSED'}"
+        )
+    print(
+        f"  full rebuild of weekly_load (read, compute, COPY {result['weeks']:,} weeks in): "
+        f"{result['rebuild_s']:.2f} s"
+    )
+    ms = result["incremental_s"] * 1000
+    print(
+        f"  refresh of {args.changed} dirty athletes (read from PostgreSQL, compute, replace "
+        f"{result['incremental_weeks']:,} weeks, clear the marks): {ms:.0f} ms; "
+        f"target < 1 s: {'met' if ms < 1000 else 'MISSED'}"
+    )
 
 
 def prepare(data: Path, args: argparse.Namespace) -> None:
@@ -95,6 +131,7 @@ def spawn(worker: str, data: Path, args: argparse.Namespace) -> dict[str, Any]:
     or allocator state is left behind for the next."""
     command = [sys.executable, __file__, "--worker", worker, "--data", str(data)]
     command += ["--repeat", str(args.repeat), "--changed", str(args.changed)]
+    command += ["--postgres", args.postgres, "--pg-rows", str(args.pg_rows)]
     if args.pandas_athletes:
         command += ["--pandas-athletes", str(args.pandas_athletes)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
@@ -270,7 +307,15 @@ def run_incremental(data: Path, args: argparse.Namespace) -> dict[str, Any]:
     )
 
 
+def run_postgres(data: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from load_postgres import measure
+
+    acts, sets, sessions = load(data)
+    return measure(args.postgres, acts, sets, sessions, args.pg_rows, args.changed, args.repeat)
+
+
 WORKERS = {
+    "postgres": run_postgres,
     "polars": run_polars,
     "duckdb": run_duckdb,
     "pandas": run_pandas,

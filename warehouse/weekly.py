@@ -40,7 +40,7 @@ _LIFT_SET_SQL = (
     "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets"
 )
 _LIFT_SESSION_SQL = "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions"
-_ORDER = {"activities": "athlete_id, local_date", "lift_sets": "athlete_id, performed_on"}
+_SCHEMAS = {"activities": ACTIVITIES, "lift_sets": LIFT_SETS, "lift_sessions": LIFT_SESSIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +62,8 @@ class Refreshed:
 
 def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = None) -> LoadInputs:
     """The activities, lift sets and lift sessions of `athlete_ids` (all when None), as frames
-    in the engine's schemas, read in the session's transaction. Activities come sorted by
-    athlete and date, the order the engine's spike lookback needs, so it does not sort again.
+    in the engine's schemas, read in the session's transaction. Unordered: sorting is cheaper
+    in polars, on all cores, than in the database.
     """
     connection = session.connection()
     queries = _queries(athlete_ids)
@@ -94,14 +94,10 @@ def read_load_inputs_adbc(
 
 def _queries(athlete_ids: Collection[int] | None) -> dict[str, str]:
     where = "" if athlete_ids is None else f" WHERE athlete_id IN ({_id_list(athlete_ids)})"
-    queries = {
+    return {
         "activities": _ACTIVITY_SQL + where,
         "lift_sets": _LIFT_SET_SQL + where,
         "lift_sessions": _LIFT_SESSION_SQL + where,
-    }
-    return {
-        name: sql + (f" ORDER BY {_ORDER[name]}" if name in _ORDER else "")
-        for name, sql in queries.items()
     }
 
 
@@ -267,9 +263,13 @@ def _read_copy(connection: Connection, queries: dict[str, str]) -> dict[str, pl.
             with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
                 for chunk in copy:
                     buffer.write(chunk)
-            # Text only: the columns get their types in _typed, the same for every backend.
             buffer.seek(0)
-            frames[name] = pl.read_csv(buffer, infer_schema=False)
+            # Typed as they are parsed, but booleans: PostgreSQL writes t and f (see _typed).
+            schema = {
+                column: pl.String() if dtype == pl.Boolean() else dtype
+                for column, dtype in _SCHEMAS[name].items()
+            }
+            frames[name] = pl.read_csv(buffer, schema=schema)
     return frames
 
 
