@@ -6,6 +6,7 @@ database: the warehouse hands frames in and stores the frame that comes out.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import polars as pl
@@ -67,18 +68,20 @@ def weekly_load(
             (lift_sessions, schemas.LIFT_SESSIONS, "lift_sessions", "performed_on"),
         )
     )
-    runs = flag_spike_runs(acts.pipe(counted_runs).collect(), params).lazy()
-    athletes = athlete_weeks(first_dates(acts, sets, sessions), through).collect()
-    spine, running, strength, session_load = pl.collect_all(
+    # The spike lookback is a sequential pass on one core; the lifts and the calendar do not
+    # need the runs, so they are computed on the other cores meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        side = pool.submit(_calendar_and_strength, acts, sets, sessions, through, params)
+        runs = flag_spike_runs(acts.pipe(counted_runs).collect(), params).lazy()
+        athletes, spine, strength = side.result()
+    running, session_load = pl.collect_all(
         [
-            week_spine(athletes.lazy()),
             runs.pipe(weekly_running, params),
-            sets.pipe(working_sets).pipe(weekly_strength, params),
             session_loads(runs, sessions).pipe(weekly_session_load),
         ]
     )
     weeks = pl.concat(
-        [spine, *(align_to_spine(athletes, frame) for frame in (running, strength, session_load))],
+        [spine, strength, *(align_to_spine(athletes, f) for f in (running, session_load))],
         how="horizontal",
     )
     return (
@@ -91,6 +94,24 @@ def weekly_load(
         .select(pl.col(c).cast(t) for c, t in schemas.WEEKLY_LOAD.items())
         .collect()
     )
+
+
+def _calendar_and_strength(
+    acts: pl.LazyFrame,
+    sets: pl.LazyFrame,
+    sessions: pl.LazyFrame,
+    through: date,
+    params: LoadParams,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The athletes' weeks, the spine, and the strength columns placed on it."""
+    athletes, strength = pl.collect_all(
+        [
+            athlete_weeks(first_dates(acts, sets, sessions), through),
+            sets.pipe(working_sets).pipe(weekly_strength, params),
+        ]
+    )
+    spine = week_spine(athletes.lazy()).collect()
+    return athletes, spine, align_to_spine(athletes, strength)
 
 
 def first_dates(
