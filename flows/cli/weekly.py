@@ -96,7 +96,7 @@ def weekly(
         if rebuild:
             done = rebuild_weekly_load(session, now=now)
             err_console.print(
-                f"rebuilt weekly load: {len(done.athlete_ids)} athletes, {done.weeks} weeks"
+                f"rebuilt weekly load: athletes {len(done.athlete_ids)}, weeks {done.weeks}"
             )
         if name is None:
             return

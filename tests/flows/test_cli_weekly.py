@@ -146,7 +146,7 @@ def test_rebuild_recomputes_every_athlete(run_cli: Cli, warehouse_engine: Engine
     add_runs(warehouse_engine, "ben", [5.0])
     result = run_cli("weekly", "--rebuild")
     assert result.exit_code == 0, result.stderr
-    assert "2 athletes" in result.stderr
+    assert "athletes 2" in result.stderr
     with session_scope(warehouse_engine) as session:
         stored = session.scalar(select(func.count()).select_from(WeeklyLoad))
         assert dirty_athletes(session) == {}

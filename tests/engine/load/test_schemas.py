@@ -7,8 +7,8 @@ from datetime import datetime
 import polars as pl
 import pytest
 
-from engine.load import FrameSchemaError, weekly_load
-from tests.engine.load.builders import NO_SESSIONS, NO_SETS, Act, activities, day
+from engine.load import WEEKLY_LOAD, FrameSchemaError, weekly_load
+from tests.engine.load.builders import NO_ACTIVITIES, NO_SESSIONS, NO_SETS, Act, activities, day
 
 
 def test_a_missing_column_is_named() -> None:
@@ -38,3 +38,9 @@ def test_extra_columns_and_castable_types_are_accepted() -> None:
     )
     weeks = weekly_load(frame, NO_SETS, NO_SESSIONS, through=day(0, 6))
     assert weeks["distance_km"].to_list() == [5.0]
+
+
+def test_no_rows_at_all_give_an_empty_table_of_the_right_shape() -> None:
+    weeks = weekly_load(NO_ACTIVITIES, NO_SETS, NO_SESSIONS, through=day(0, 6))
+    assert weeks.is_empty()
+    assert weeks.schema == pl.Schema(WEEKLY_LOAD)
