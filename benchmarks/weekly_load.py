@@ -2,12 +2,15 @@
 
     .tools/bin/uv run --frozen python benchmarks/weekly_load.py [--athletes 10000] [--years 5]
 
-One run prints: the full recompute with polars (time, peak memory), the same computation in
-DuckDB SQL and in plain pandas with the ratios (each engine runs in its own process, on the
-same synthetic data, and the results are checked equal), and an incremental recompute of 100
-changed athletes. Synthetic data is generated once into bench-out/ (git-ignored).
+One run prints: the full recompute with polars (time, CPU, peak memory), the same computation
+in DuckDB SQL and in plain pandas with the ratios (each engine runs in its own process, on the
+same synthetic data, and the results are checked equal), an incremental recompute of 100
+changed athletes, and the PostgreSQL warehouse path (about 1 M activities bulk-loaded into a
+throw-away database, read into polars by COPY and by ADBC, a full rebuild, and a refresh of
+100 dirty athletes). Synthetic data is generated once into bench-out/ (git-ignored).
 Targets (issue 5): polars at least as fast as DuckDB and 10x faster than pandas; 100 athletes
-under 1 s.
+under 1 s; at least 1 M rows/s from PostgreSQL. The machine's load average is printed at the
+start and the end: the figures are only as quiet as the machine was.
 """
 
 from __future__ import annotations
