@@ -22,7 +22,6 @@ from warehouse.migrate import upgrade
 from warehouse.models import Athlete
 from warehouse.weekly import (
     read_load_inputs,
-    read_load_inputs_adbc,
     rebuild_weekly_load,
     refresh_weekly_load,
 )
@@ -153,14 +152,12 @@ def measure(admin_dsn: str, acts: pl.DataFrame, sets: pl.DataFrame, sessions: pl
         fill(engine, acts, sets, sessions)
         result["fill_s"] = time.perf_counter() - started
 
-        def copy_read() -> Any:
+        def read() -> Any:
             with session_scope(engine) as session:
                 return read_load_inputs(session)
 
-        result["copy_s"], inputs = best(copy_read, repeat)
+        result["read_s"], inputs = best(read, repeat)
         assert inputs.activities.height == acts.height
-        result["adbc_s"], via_adbc = best(lambda: read_load_inputs_adbc(url), repeat)
-        assert via_adbc.activities.height == acts.height
 
         def rebuild() -> Any:
             with session_scope(engine) as session:

@@ -1,13 +1,14 @@
 """Weekly load in the warehouse: columnar reads into the engine's frames, and the materialised
 `weekly_load` table, recomputed only for the athletes that need it.
 
-Reads are columnar, never row objects: on PostgreSQL a `COPY (SELECT ...) TO STDOUT` on the
-session's own connection, parsed by polars' CSV reader (inside the transaction, so a refresh
-sees the rows its own transaction wrote); `read_load_inputs_adbc` is the same read through
-ADBC (Arrow from the server) for bulk jobs outside a transaction. On SQLite the raw
-connection feeds polars. The writes of one refresh (delete the athletes' rows, insert the new
-ones, clear the dirty marks that were read) are one transaction, so readers see the old table
-or the new one, never half of each.
+Reads are columnar, never row objects: on PostgreSQL through ADBC, Arrow batches straight
+from the server into polars on a connection of their own, so they see committed data only
+(refresh after the writers commit, as the sync flow does: a mark and its data commit
+together). A COPY ... TO STDOUT on the session's connection was measured too: psycopg hands
+COPY data over one row at a time, which held it near 1 M rows/s where ADBC does better. On
+SQLite the raw connection of the session feeds polars. The writes of one refresh (delete the
+athletes' rows, insert the new ones, clear the dirty marks that were read) are one
+transaction, so readers see the old table or the new one, never half of each.
 
 An athlete needs a refresh when a writer marked it dirty (warehouse/dirty.py), or when its
 stored weeks end before the athlete's current week (a new week has begun: its zero row and
@@ -17,7 +18,6 @@ time zone: a run at 23:30 in New York belongs to the New York day.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -40,7 +40,6 @@ _LIFT_SET_SQL = (
     "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets"
 )
 _LIFT_SESSION_SQL = "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions"
-_SCHEMAS = {"activities": ACTIVITIES, "lift_sets": LIFT_SETS, "lift_sessions": LIFT_SESSIONS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,34 +61,14 @@ class Refreshed:
 
 def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = None) -> LoadInputs:
     """The activities, lift sets and lift sessions of `athlete_ids` (all when None), as frames
-    in the engine's schemas, read in the session's transaction. Unordered: sorting is cheaper
-    in polars, on all cores, than in the database.
-    """
+    in the engine's schemas. Unordered: sorting is cheaper in polars, on all cores, than in the
+    database. On PostgreSQL the rows committed so far (see the module doc)."""
     connection = session.connection()
     queries = _queries(athlete_ids)
     if connection.dialect.name == "postgresql":
-        return _inputs(_read_copy(connection, queries))
+        return _inputs(_read_adbc(connection.engine.url.render_as_string(hide_password=False),
+                                  queries))  # fmt: skip
     return _inputs(_read_sqlite(connection, queries))
-
-
-def read_load_inputs_adbc(
-    postgresql_url: str, athlete_ids: Collection[int] | None = None
-) -> LoadInputs:
-    """`read_load_inputs` through ADBC on its own connection: Arrow batches straight from the
-    server, committed data only. For bulk reads outside a transaction (PostgreSQL only)."""
-    import adbc_driver_postgresql.dbapi as adbc  # type: ignore[import-untyped]
-
-    # ADBC speaks libpq URIs: the SQLAlchemy URL without its driver suffix.
-    uri = make_url(postgresql_url).set(drivername="postgresql")
-    frames = {}
-    with (
-        adbc.connect(uri.render_as_string(hide_password=False)) as reader,
-        reader.cursor() as cursor,
-    ):
-        for name, sql in _queries(athlete_ids).items():
-            cursor.execute(sql)
-            frames[name] = _from_arrow(cursor.fetch_arrow_table())
-    return _inputs(frames)
 
 
 def _queries(athlete_ids: Collection[int] | None) -> dict[str, str]:
@@ -250,26 +229,16 @@ def _copy_into(connection: Connection, weeks: pl.DataFrame) -> None:
         copy.write(weeks.write_csv(include_header=False))
 
 
-def _read_copy(connection: Connection, queries: dict[str, str]) -> dict[str, pl.DataFrame]:
-    """COPY each query out as CSV on the session's connection and parse it with polars: the
-    server streams text in bulk and polars parses it on all cores, with no Python object per
-    row."""
-    psycopg_connection = connection.connection.driver_connection
-    assert psycopg_connection is not None
+def _read_adbc(url: str, queries: dict[str, str]) -> dict[str, pl.DataFrame]:
+    import adbc_driver_postgresql.dbapi as adbc  # type: ignore[import-untyped]
+
+    # ADBC speaks libpq URIs: the SQLAlchemy URL without its driver suffix.
+    uri = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     frames = {}
-    with psycopg_connection.cursor() as cursor:
+    with adbc.connect(uri) as reader, reader.cursor() as cursor:
         for name, sql in queries.items():
-            buffer = io.BytesIO()
-            with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
-                for chunk in copy:
-                    buffer.write(chunk)
-            buffer.seek(0)
-            # Typed as they are parsed, but booleans: PostgreSQL writes t and f (see _typed).
-            schema = {
-                column: pl.String() if dtype == pl.Boolean() else dtype
-                for column, dtype in _SCHEMAS[name].items()
-            }
-            frames[name] = pl.read_csv(buffer, schema=schema)
+            cursor.execute(sql)
+            frames[name] = _from_arrow(cursor.fetch_arrow_table())
     return frames
 
 
@@ -295,16 +264,14 @@ def _read_sqlite(connection: Connection, queries: dict[str, str]) -> dict[str, p
 
 
 def _typed(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
-    """Cast what the database gave into the engine's types: CSV gives text, SQLite gives dates
-    as ISO text and booleans as 0/1, and an empty result has no types at all."""
+    """Cast what the database gave into the engine's types: SQLite gives dates as ISO text and
+    booleans as 0/1, PostgreSQL 32-bit integers, and an empty result has no types at all."""
     columns = []
     for name, dtype in schema.items():
         column = pl.col(name)
         given = frame.schema[name]
         if dtype == pl.Date() and given == pl.String():
             column = column.str.to_date("%Y-%m-%d")
-        elif dtype == pl.Boolean() and given == pl.String():  # PostgreSQL's CSV says t or f
-            column = column.replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean)
         columns.append(column.cast(dtype).alias(name))
     return frame.select(columns)
 
@@ -321,7 +288,6 @@ __all__: Sequence[str] = (
     "Refreshed",
     "athletes_needing_refresh",
     "read_load_inputs",
-    "read_load_inputs_adbc",
     "read_weekly_load",
     "rebuild_weekly_load",
     "refresh_weekly_load",
