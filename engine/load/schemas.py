@@ -24,6 +24,7 @@ source canonical and keeps corrections on that row).
     athlete_id Int64, performed_on Date (local), exercise Utf8 (slug), reps Int64,
     weight_kg Float64 (external load; 0 for body weight; single-leg sets carry the total
     external load and per-leg reps), rir Int64 (null: not logged), warmup Boolean (null: working)
+    A set's RPE is not read: the rules doc's Epley uses RIR, 0 when not logged.
 
 `LIFT_SESSIONS` - one row per gym session, for session RPE:
     athlete_id Int64, performed_on Date (local), duration_s Float64, rpe Float64 (null: not logged)
