@@ -23,7 +23,12 @@ SEASON_START = date(2026, 8, 3)  # a Monday: ISO week 2026-W32
 WEEKLY_KM = (28, 30, 32, 30, 33, 35, 36, 30, 36, 38, 40, 34, 38, 40, 36, 70)
 PACE_S_PER_KM = 330
 # (weekday offset from Monday, local start, share of the week's km)
-RUN_DAYS = ((1, time(7, 0), 0.2), (3, time(7, 0), 0.2), (5, time(8, 0), 0.4), (6, time(23, 30), 0.2))
+RUN_DAYS = (
+    (1, time(7, 0), 0.2),
+    (3, time(7, 0), 0.2),
+    (5, time(8, 0), 0.4),
+    (6, time(23, 30), 0.2),
+)
 METRES_PER_DEGREE_LAT = 111_195.0
 
 
@@ -76,7 +81,7 @@ def gpx_of(run: SampleRun, every_s: int = 10) -> str:
     """A straight track north at an even pace: its length is the run's distance."""
     gpx = gpxpy.gpx.GPX()
     track = gpxpy.gpx.GPXTrack(name=f"Long run {run.local_start:%d %b}")
-    track.type = "running"
+    track.type = "running"  # type: ignore[assignment]  # gpxpy declares it None-only
     segment = gpxpy.gpx.GPXTrackSegment()
     speed = run.distance_m / run.timer_s
     for second in range(0, int(run.timer_s) + 1, every_s):

@@ -9,7 +9,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activities, activity_links, athletes, demo, lifts, plan
+from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
 from flows.cli import sync as sync_cli
 from flows.cli.common import err_console
 from warehouse.errors import BadInput, WarehouseError
@@ -42,6 +42,7 @@ app.add_typer(athletes.race_app, name="race")
 app.add_typer(lifts.lift_app, name="lift")
 app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
+app.command("weekly")(weekly.weekly)
 athletes.athlete_app.command("set")(plan.athlete_set)
 app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")

@@ -13,8 +13,8 @@ from connectors.errors import FileFormatError
 from connectors.files import parse_bytes
 from connectors.files.fit_decode import decode_fit
 from connectors.files.parsed import ParsedFile
-from tests.conftest import SHARED_DATA
 from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
+from tests.conftest import SHARED_DATA
 
 FALLBACK = UTC
 STRENGTH_RUN_STRENGTH = "garmin-fit_jarkko-fit-analyzer/20555050352_ACTIVITY.fit"

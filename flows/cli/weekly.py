@@ -1,0 +1,160 @@
+"""`ironmiles weekly NAME [--weeks N] [--format table|csv|json]` and `ironmiles weekly --rebuild`.
+
+The table is read from the warehouse's `weekly_load` after refreshing the athlete if it is
+dirty or a new week has begun, so what is shown is always current.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import polars as pl
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from flows.cli.common import (
+    TableCsvOrJson,
+    console,
+    err_console,
+    exit_bad_input,
+    print_json,
+    transaction,
+)
+from warehouse.athletes import get_athlete
+from warehouse.weekly import read_weekly_load, rebuild_weekly_load, refresh_weekly_load
+
+# The architecture doc's JSON shape, in its order; the CSV carries every column.
+JSON_FIELDS = (
+    "week",
+    "distance_km",
+    "runs",
+    "moving_s",
+    "long_run_km",
+    "avg4_km",
+    "acwr",
+    "big_week",
+    "volume_load_kg",
+    "squat_top_kg",
+    "e1rm_kg",
+)
+CSV_FIELDS = (
+    "week",
+    "week_start",
+    "distance_km",
+    "runs",
+    "moving_s",
+    "long_run_km",
+    "avg4_km",
+    "acwr",
+    "acwr_ewma",
+    "big_week",
+    "spike_runs",
+    "monotony",
+    "strain",
+    "volume_load_kg",
+    "squat_top_kg",
+    "e1rm_kg",
+    "srpe_load",
+)
+# Decimals shown: enough for the rules doc's worked numbers (ACWR 1.277), no float noise.
+ROUNDING = {
+    "distance_km": 2,
+    "long_run_km": 2,
+    "avg4_km": 2,
+    "acwr": 3,
+    "acwr_ewma": 3,
+    "monotony": 2,
+    "strain": 1,
+    "volume_load_kg": 1,
+    "squat_top_kg": 1,
+    "e1rm_kg": 1,
+    "srpe_load": 1,
+}
+
+
+def weekly(
+    name: Annotated[str | None, typer.Argument(help="The athlete")] = None,
+    weeks: Annotated[int, typer.Option(help="How many of the latest weeks to show")] = 12,
+    format: Annotated[
+        TableCsvOrJson, typer.Option(help="table, csv or json")
+    ] = TableCsvOrJson.table,
+    rebuild: Annotated[
+        bool,
+        typer.Option("--rebuild", help="Recompute every athlete's weekly load from scratch first"),
+    ] = False,
+) -> None:
+    """Weekly running and strength load: km, ACWR, big weeks, volume and top squat."""
+    if name is None and not rebuild:
+        exit_bad_input("NAME is missing: give an athlete, or --rebuild to recompute everyone")
+    if weeks < 1:
+        exit_bad_input(f"--weeks={weeks} is not accepted: give 1 or more weeks")
+    now = datetime.now(UTC)
+    with transaction() as session:
+        if rebuild:
+            done = rebuild_weekly_load(session, now=now)
+            err_console.print(
+                f"rebuilt weekly load: athletes {len(done.athlete_ids)}, weeks {done.weeks}"
+            )
+        if name is None:
+            return
+        athlete = get_athlete(session, name)
+        refresh_weekly_load(session, now=now, only={athlete.id})
+        table = read_weekly_load(session, athlete.id, weeks=weeks)
+    show(table, name, format)
+
+
+def show(table: pl.DataFrame, name: str, format: TableCsvOrJson) -> None:
+    rounded = table.with_columns(pl.col(c).round(d) for c, d in ROUNDING.items())
+    rounded = rounded.with_columns(pl.col("moving_s").round(0).cast(pl.Int64))
+    if format is TableCsvOrJson.json:
+        print_json(rounded.select(JSON_FIELDS).to_dicts())
+    elif format is TableCsvOrJson.csv:
+        sys.stdout.write(rounded.select(CSV_FIELDS).write_csv())
+    else:
+        console.print(render_table(rounded, name))
+
+
+def render_table(weeks: pl.DataFrame, name: str) -> Table | str:
+    if weeks.is_empty():
+        return f"no weeks for {name} yet: import or sync runs, or add lifts"
+    table = Table(
+        title=f"{name}: weekly load",
+        caption="big: ACWR > 1.3 (the 4-week chronic mean); spikes: runs > 110 % of the "
+        "longest in the 30 days before",
+    )
+    for header in ("week", "km", "runs", "time", "long", "avg4", "ACWR", "EWMA", "spikes"):
+        table.add_column(header, justify="left" if header == "week" else "right")
+    for header in ("volume kg", "squat kg", "e1RM kg", "sRPE"):
+        table.add_column(header, justify="right")
+    for row in weeks.iter_rows(named=True):
+        big = bool(row["big_week"])
+        table.add_row(
+            Text(f"{row['week']} ▲" if big else row["week"], style="bold red" if big else ""),
+            _number(row["distance_km"], 1),
+            str(row["runs"]),
+            _duration(row["moving_s"]),
+            _number(row["long_run_km"], 1),
+            _number(row["avg4_km"], 1),
+            Text(_number(row["acwr"], 2), style="bold red" if big else ""),
+            _number(row["acwr_ewma"], 2),
+            str(row["spike_runs"] or ""),
+            _number(row["volume_load_kg"], 0),
+            _number(row["squat_top_kg"], 1),
+            _number(row["e1rm_kg"], 1),
+            _number(row["srpe_load"], 0),
+        )
+    return table
+
+
+def _number(value: Any, decimals: int) -> str:
+    return "-" if value is None else f"{value:,.{decimals}f}"
+
+
+def _duration(seconds: Any) -> str:
+    if not seconds:
+        return "-"
+    minutes = round(seconds / 60)
+    return f"{minutes // 60}:{minutes % 60:02d}"

@@ -1,0 +1,294 @@
+"""Weekly load in the warehouse: columnar reads into the engine's frames, and the materialised
+`weekly_load` table, recomputed only for the athletes that need it.
+
+Reads are columnar, never row objects: on PostgreSQL through ADBC, Arrow batches straight
+from the server into polars on a connection of their own, so they see committed data only
+(refresh after the writers commit, as the sync flow does: a mark and its data commit
+together). A COPY ... TO STDOUT on the session's connection was measured too: psycopg hands
+COPY data over one row at a time, which held it near 1 M rows/s where ADBC does better. On
+SQLite the raw connection of the session feeds polars. The writes of one refresh (delete the
+athletes' rows, insert the new ones, clear the dirty marks that were read) are one
+transaction, so readers see the old table or the new one, never half of each.
+
+An athlete needs a refresh when a writer marked it dirty (warehouse/dirty.py), or when its
+stored weeks end before the athlete's current week (a new week has begun: its zero row and
+the ratios that depend on it are due). "Current" is the athlete's own local date, from its
+time zone: a run at 23:30 in New York belongs to the New York day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import polars as pl
+from sqlalchemy import Connection, delete, func, insert, make_url, select
+from sqlalchemy.orm import Session
+
+from engine.load import ACTIVITIES, LIFT_SESSIONS, LIFT_SETS, WEEKLY_LOAD, LoadParams, weekly_load
+from warehouse.dirty import clear_dirty, dirty_athletes
+from warehouse.models import Athlete, WeeklyLoad
+
+# The warehouse columns the engine reads, in the engine's schema order and names.
+_ACTIVITY_SQL = (
+    "SELECT id, canonical_id, athlete_id, local_date, sport, distance_m, corrected_distance_m, "
+    "moving_s, rpe FROM activities"
+)
+_LIFT_SET_SQL = (
+    "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets"
+)
+_LIFT_SESSION_SQL = "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadInputs:
+    """The engine's three input frames (engine.load.schemas)."""
+
+    activities: pl.DataFrame
+    lift_sets: pl.DataFrame
+    lift_sessions: pl.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class Refreshed:
+    athlete_ids: tuple[int, ...]
+    """The athletes whose rows were recomputed."""
+    weeks: int
+    """Rows written."""
+
+
+def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = None) -> LoadInputs:
+    """The activities, lift sets and lift sessions of `athlete_ids` (all when None), as frames
+    in the engine's schemas. Unordered: sorting is cheaper in polars, on all cores, than in the
+    database. On PostgreSQL the rows committed so far (see the module doc)."""
+    connection = session.connection()
+    queries = _queries(athlete_ids)
+    if connection.dialect.name == "postgresql":
+        return _inputs(_read_adbc(connection.engine.url.render_as_string(hide_password=False),
+                                  queries))  # fmt: skip
+    return _inputs(_read_sqlite(connection, queries))
+
+
+def _queries(athlete_ids: Collection[int] | None) -> dict[str, str]:
+    where = "" if athlete_ids is None else f" WHERE athlete_id IN ({_id_list(athlete_ids)})"
+    return {
+        "activities": _ACTIVITY_SQL + where,
+        "lift_sets": _LIFT_SET_SQL + where,
+        "lift_sessions": _LIFT_SESSION_SQL + where,
+    }
+
+
+def _inputs(frames: dict[str, pl.DataFrame]) -> LoadInputs:
+    return LoadInputs(
+        activities=_typed(frames["activities"], ACTIVITIES),
+        lift_sets=_typed(frames["lift_sets"], LIFT_SETS),
+        lift_sessions=_typed(frames["lift_sessions"], LIFT_SESSIONS),
+    )
+
+
+def athletes_needing_refresh(session: Session, *, now: datetime) -> dict[int, date]:
+    """athlete id -> its local date now, for every athlete that is dirty or whose stored
+    weeks end before its current week."""
+    dirty = set(dirty_athletes(session))
+    last_week = (
+        select(WeeklyLoad.athlete_id, func.max(WeeklyLoad.week_start).label("last"))
+        .group_by(WeeklyLoad.athlete_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Athlete.id, Athlete.timezone, last_week.c.last).outerjoin(
+            last_week, last_week.c.athlete_id == Athlete.id
+        )
+    )
+    due: dict[int, date] = {}
+    for athlete_id, zone, last in rows:
+        today = local_today(now, zone)
+        behind = last is not None and last < today - timedelta(days=today.weekday())
+        if athlete_id in dirty or behind:
+            due[athlete_id] = today
+    return due
+
+
+def refresh_weekly_load(
+    session: Session,
+    *,
+    now: datetime,
+    only: Collection[int] | None = None,
+    params: LoadParams | None = None,
+) -> Refreshed:
+    """Recompute the athletes that need it (restricted to `only` when given) and replace their
+    rows, in the session's transaction. Dirty marks are cleared only as they were read, so a
+    change committed meanwhile stays marked for the next run."""
+    seen = dirty_athletes(session)
+    due = athletes_needing_refresh(session, now=now)
+    if only is not None:
+        due = {a: today for a, today in due.items() if a in only}
+    written = _recompute(session, due, params)
+    clear_dirty(session, {a: marked for a, marked in seen.items() if a in due})
+    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written)
+
+
+def rebuild_weekly_load(
+    session: Session, *, now: datetime, params: LoadParams | None = None
+) -> Refreshed:
+    """Recompute every athlete from scratch and replace the whole table, in the session's
+    transaction; clears the dirty marks that were read."""
+    seen = dirty_athletes(session)
+    zones = session.execute(select(Athlete.id, Athlete.timezone)).all()
+    due = {athlete_id: local_today(now, zone) for athlete_id, zone in zones}
+    session.execute(delete(WeeklyLoad))
+    written = _recompute(session, due, params, replace=False)
+    clear_dirty(session, seen)
+    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written)
+
+
+def read_weekly_load(
+    session: Session, athlete_id: int, *, weeks: int | None = None
+) -> pl.DataFrame:
+    """The stored weeks of one athlete, oldest first (the last `weeks` of them when given), in
+    engine.load.schemas.WEEKLY_LOAD."""
+    query = select(WeeklyLoad).where(WeeklyLoad.athlete_id == athlete_id)
+    query = query.order_by(WeeklyLoad.week_start.desc())
+    if weeks is not None:
+        query = query.limit(weeks)
+    rows = session.scalars(query).all()
+    frame = pl.DataFrame(
+        [{column: getattr(row, column) for column in WEEKLY_LOAD} for row in reversed(rows)],
+        schema=dict(WEEKLY_LOAD),
+        orient="row",
+    )
+    return frame
+
+
+def local_today(now: datetime, zone: str) -> date:
+    """The date on the athlete's wall clock at `now` (an aware datetime)."""
+    return now.astimezone(ZoneInfo(zone)).date()
+
+
+def _recompute(
+    session: Session,
+    due: dict[int, date],
+    params: LoadParams | None,
+    *,
+    replace: bool = True,
+) -> int:
+    """Compute and store the weeks of the `due` athletes, each through its own local date.
+
+    Athletes are grouped by that date (a handful of groups: the time zones' dates differ by
+    a day at most), so the engine runs once per group, not once per athlete.
+    """
+    if not due:
+        return 0
+    inputs = read_load_inputs(session, list(due))
+    if replace:
+        session.execute(delete(WeeklyLoad).where(WeeklyLoad.athlete_id.in_(list(due))))
+    written = 0
+    for through, athlete_ids in _by_date(due).items():
+        chosen = pl.Series(athlete_ids, dtype=pl.Int64).implode()
+        mine = [
+            frame.filter(pl.col("athlete_id").is_in(chosen))
+            for frame in (inputs.activities, inputs.lift_sets, inputs.lift_sessions)
+        ]
+        weeks = weekly_load(*mine, through=through, params=params)
+        _insert(session, weeks)
+        written += weeks.height
+    return written
+
+
+def _by_date(due: dict[int, date]) -> dict[date, list[int]]:
+    groups: dict[date, list[int]] = {}
+    for athlete_id, today in sorted(due.items()):
+        groups.setdefault(today, []).append(athlete_id)
+    return groups
+
+
+def _insert(session: Session, weeks: pl.DataFrame) -> None:
+    if weeks.is_empty():
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy_into(connection, weeks)
+    else:
+        session.execute(insert(WeeklyLoad), weeks.to_dicts())
+
+
+def _copy_into(connection: Connection, weeks: pl.DataFrame) -> None:
+    """COPY the rows in as CSV on the session's own connection (same transaction): a few
+    hundred thousand rows a second, where row-by-row INSERTs manage a few thousand."""
+    columns = ", ".join(weeks.columns)
+    psycopg_connection = connection.connection.driver_connection
+    assert psycopg_connection is not None
+    with (
+        psycopg_connection.cursor() as cursor,
+        cursor.copy(f"COPY weekly_load ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+    ):
+        # polars writes null as an empty field, which CSV COPY reads as NULL, and floats in
+        # their shortest exact form.
+        copy.write(weeks.write_csv(include_header=False))
+
+
+def _read_adbc(url: str, queries: dict[str, str]) -> dict[str, pl.DataFrame]:
+    import adbc_driver_postgresql.dbapi as adbc  # type: ignore[import-untyped]
+
+    # ADBC speaks libpq URIs: the SQLAlchemy URL without its driver suffix.
+    uri = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    frames = {}
+    with adbc.connect(uri) as reader, reader.cursor() as cursor:
+        for name, sql in queries.items():
+            cursor.execute(sql)
+            frames[name] = _from_arrow(cursor.fetch_arrow_table())
+    return frames
+
+
+def _from_arrow(table: object) -> pl.DataFrame:
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def _read_sqlite(connection: Connection, queries: dict[str, str]) -> dict[str, pl.DataFrame]:
+    raw = connection.connection.driver_connection
+    frames = {}
+    for name, sql in queries.items():
+        cursor = raw.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql)
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        frames[name] = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
+    return frames
+
+
+def _typed(frame: pl.DataFrame, schema: Mapping[str, pl.DataType]) -> pl.DataFrame:
+    """Cast what the database gave into the engine's types: SQLite gives dates as ISO text and
+    booleans as 0/1, PostgreSQL 32-bit integers, and an empty result has no types at all."""
+    columns = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        given = frame.schema[name]
+        if dtype == pl.Date() and given == pl.String():
+            column = column.str.to_date("%Y-%m-%d")
+        columns.append(column.cast(dtype).alias(name))
+    return frame.select(columns)
+
+
+def _id_list(athlete_ids: Iterable[int]) -> str:
+    # Integers only (int() refuses anything else), so inlining them cannot inject SQL; ADBC's
+    # PostgreSQL driver does not bind array parameters.
+    ids = sorted({int(a) for a in athlete_ids})
+    return ", ".join(str(a) for a in ids) if ids else "NULL"
+
+
+__all__: Sequence[str] = (
+    "LoadInputs",
+    "Refreshed",
+    "athletes_needing_refresh",
+    "read_load_inputs",
+    "read_weekly_load",
+    "rebuild_weekly_load",
+    "refresh_weekly_load",
+)
