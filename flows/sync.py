@@ -9,11 +9,14 @@ PREFECT_LOGGING_EXTRA_LOGGERS to see the per-source lines in the Prefect UI.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
 
+from flows.after_sync import FollowUp, follow_up
 from flows.settings import load_settings
 from flows.sync_core import (
     SOURCES,
@@ -26,6 +29,8 @@ from flows.sync_core import (
     record_failure,
     sync_source,
 )
+from warehouse.db import session_scope
+from warehouse.events import mark_published, unpublished
 
 
 @task(name="sync-source", cache_policy=NO_CACHE, retries=0)
@@ -42,12 +47,36 @@ def sources_of(choice: str) -> tuple[Source, ...]:
     raise ValueError(f"source={choice!r} is not one of garmin, strava, all")
 
 
+@task(name="follow-up", cache_policy=NO_CACHE, retries=0)
+def follow_up_task(deps: SyncDeps, since: datetime) -> FollowUp:
+    """Weekly load, outbox events and re-plans for the athletes whose data changed."""
+    return follow_up(deps.engine, now=datetime.now(UTC), since=since)
+
+
+@task(name="publish-events", cache_policy=NO_CACHE, retries=2)
+def publish_events_task(deps: SyncDeps) -> int:
+    """Send the outbox's unpublished events to Prefect's event system, then mark them sent.
+    A crash in between sends some twice at most (their ids say which), never loses one."""
+    with session_scope(deps.engine) as session:
+        pending = unpublished(session)
+        for event in pending:
+            emit_event(
+                event=f"ironmiles.{event.kind}",
+                resource={"prefect.resource.id": f"ironmiles.event.{event.id}",
+                          "ironmiles.dedupe_key": event.dedupe_key},
+                payload=dict(event.payload),
+            )  # fmt: skip
+        mark_published(session, [event.id for event in pending], datetime.now(UTC))
+    return len(pending)
+
+
 @flow(name="nightly-sync", log_prints=False)
 def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[str, Any]]:
     """Sync every connected source of every athlete (or of one athlete / one source)."""
     logger = get_run_logger()
     quiet_library_loggers()
     deps = deps_from_settings(load_settings())
+    started = datetime.now(UTC)
     try:
         planned = plan_runs(deps, athlete, sources_of(source))
         # SQLite takes one writer at a time (a second one fails at once with "database is
@@ -77,6 +106,9 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
                 outcome.calls,
                 f": {outcome.error}" if outcome.error else "",
             )
+        followed = follow_up_task(deps, started)
+        logger.info(followed.summary())
+        logger.info("%d event(s) published", publish_events_task(deps))
         return [outcome.as_dict() for outcome in outcomes]
     finally:
         deps.engine.dispose()

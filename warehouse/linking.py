@@ -35,7 +35,11 @@ def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime])
     # each miss the other's uncommitted row and leave both counted. Waiting here, the second
     # one's next statement sees the first one's committed copy. (mark_dirty's upsert happens to
     # serialise them today too; this does not rely on it.) SQLite has one writer anyway.
-    session.execute(select(Athlete.id).where(Athlete.id == athlete_id).with_for_update())
+    # FOR NO KEY UPDATE, not FOR UPDATE: the rows just inserted hold FOR KEY SHARE locks on the
+    # athlete (their foreign key), which FOR UPDATE would wait on, deadlocking two linkers.
+    session.execute(
+        select(Athlete.id).where(Athlete.id == athlete_id).with_for_update(key_share=True)
+    )
     margin = DEFAULT_RULE.start_within
     rows = session.scalars(
         select(ActivityRow)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -20,6 +21,7 @@ from connectors.strava.oauth import (
     exchange_code,
     store_given_tokens,
 )
+from flows.after_sync import follow_up
 from flows.cli.common import TableOrJson, console, err_console, exit_bad_input, print_json
 from flows.settings import Settings, load_settings
 from flows.sync_core import (
@@ -189,10 +191,13 @@ def sync(
     """
     quiet_library_loggers()
     deps = deps_from_settings(load_settings())
+    started = datetime.now(UTC)
     try:
         outcomes = run_sync(deps, athlete, _sources(source))
+        followed = follow_up(deps.engine, now=datetime.now(UTC), since=started)
     finally:
         deps.engine.dispose()
+    err_console.print(followed.summary())
     if format is TableOrJson.json:
         print_json([o.as_dict() for o in outcomes])
     else:

@@ -4,15 +4,17 @@ worked cases of coaching-rules.md section 2 from a real warehouse, plan history,
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from icalendar import Calendar
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from connectors.records import Activity
 from tests.conftest import Cli
-from warehouse.models import Athlete, Plan, WeeklyLoad
+from warehouse.activities import store_activities
+from warehouse.models import Athlete, Plan
 
 W41 = "2025-W41"  # planned session: Wednesday 2025-10-08
 
@@ -111,17 +113,16 @@ def test_worked_case_10_reads_the_acwr_of_last_week(run_cli: Cli, warehouse_engi
     assert plan_json(run_cli, "eve")["weight_kg"] == 105.0  # no load history: ACWR null
     with Session(warehouse_engine) as session, session.begin():
         athlete_id = session.scalar(select(Athlete.id).where(Athlete.name == "eve"))
-        # The row the weekly-load pipeline writes for W40 (the week before the plan).
-        session.add(
-            WeeklyLoad(
-                athlete_id=athlete_id,
-                week_start=date(2025, 9, 29),
-                week="2025-W40",
-                distance_km=64.0,
-                avg4_km=40.0,
-                acwr=1.6,
-            )
-        )
+        assert athlete_id is not None
+        # Weekly km 32, 32, 32, 64 in W37-W40: W40's ACWR is 64 / 40 = 1.6 (the plan reads W40).
+        runs = [
+            Activity(source="garmin", source_id=f"run-{monday}", sport="run",
+                     start_utc=datetime.combine(monday, time(12), tzinfo=UTC), local_start=None,
+                     distance_m=km * 1000.0, moving_s=km * 300.0)
+            for monday, km in [(date(2025, 9, 8), 32), (date(2025, 9, 15), 32),
+                               (date(2025, 9, 22), 32), (date(2025, 9, 29), 64)]
+        ]  # fmt: skip
+        store_activities(session, athlete_id, "UTC", runs)
     plan = plan_json(run_cli, "eve")
     assert session_of(plan)[1:5] == (50.0, 1, 8, 100.0)
     assert "R11" in rule_ids(plan)

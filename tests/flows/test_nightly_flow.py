@@ -17,7 +17,7 @@ from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.credentials import CredentialStore
 from warehouse.db import make_engine, session_scope
 from warehouse.migrate import upgrade
-from warehouse.models import SyncState
+from warehouse.models import Event, Plan, SyncState, WeeklyLoad
 
 
 @pytest.fixture(scope="module")
@@ -81,4 +81,14 @@ def test_nightly_flow_records_each_source_and_goes_on(
         recorded = {(s.athlete_id, s.source): s.status for s in session.scalars(select(SyncState))}
     assert recorded[(ids["ana"], "garmin")] == "needs_reauth"
     assert recorded[(ids["ben"], "garmin")] == "ok"
+    # Then the follow-up: weekly load, next week's plan, and the events, published to Prefect.
+    with session_scope(engine) as session:
+        planned = {p.athlete_id for p in session.scalars(select(Plan))}
+        assert planned == {ids["ana"], ids["ben"]}
+        assert session.scalars(select(WeeklyLoad.athlete_id).distinct()).all()
+        events = session.scalars(select(Event)).all()
+        created = sorted(e.athlete_id for e in events if e.kind == "activity.created")
+        # ben's run came from Garmin and Strava: one canonical activity, announced once.
+        assert created == sorted([ids["ana"], ids["ben"]])
+        assert all(e.published_at is not None for e in events)
     engine.dispose()
