@@ -472,6 +472,10 @@ def test_cli_connect_and_sync(
     summary = cli_env("sync")
     assert summary.exit_code == 0, summary.stderr
     assert "garmin" in summary.stdout and "strava" in summary.stdout and "ok" in summary.stdout
+    # After storing: weekly load and next week's plan for the athlete whose data changed.
+    assert "recomputed for 1 athlete(s); 1 squat plan(s) made" in summary.stderr
+    weeks = json.loads(cli_env("weekly", "ana", "--weeks", "200", "--format", "json").stdout)
+    assert sum(w["runs"] for w in weeks) >= 1
     as_json = json.loads(
         cli_env("sync", "--athlete", "ana", "--source", "garmin", "--format", "json").stdout
     )
