@@ -27,3 +27,9 @@ check: setup
 fmt: setup
 	$(UV) run --frozen ruff format .
 	$(UV) run --frozen ruff check --fix .
+
+# The benchmarks print their figures and the comparisons they make (not part of CI).
+bench: setup
+	$(UV) run --frozen python benchmarks/import_files.py
+	$(UV) run --frozen python benchmarks/sync_calls.py
+	$(UV) run --frozen python benchmarks/weekly_load.py
