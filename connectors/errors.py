@@ -42,3 +42,15 @@ class UpstreamChanged(ConnectorError):
 
 class UpstreamUnavailable(ConnectorError):
     """The source failed (5xx, timeout) after the retries we allow."""
+
+
+class ServerBusy(UpstreamUnavailable):
+    """A 5xx or a timeout: worth a bounded retry, honouring the server's Retry-After."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class TooManyPages(UpstreamChanged):
+    """Paging did not end within the bound we allow: the source is looping or the bound is wrong."""

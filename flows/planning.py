@@ -29,6 +29,7 @@ from engine.render import Change, plan_changes, plan_json
 from engine.render.changes import changes_text
 from warehouse.athletes import get_athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
+from warehouse.weekly import refresh_weekly_load
 
 EXPERIENCES: dict[str, Experience] = {
     "beginner": "beginner",
@@ -95,6 +96,8 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
     """Prescribe `week` for athlete `name`, compare with last week's latest plan, and store it
     as a new version of the week when it differs from the latest one."""
     athlete = get_athlete(session, name)
+    # The plan reads last week's load: bring it up to date with what was stored since.
+    refresh_weekly_load(session, now=now, only={athlete.id})
     monday = week_monday(week)
     inputs = plan_inputs(
         session, athlete, before=monday, last_week_start=monday - timedelta(weeks=1)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors.records import Activity
 from warehouse.dirty import mark_dirty
+from warehouse.linking import relink_around
 from warehouse.models import Activity as ActivityRow
 from warehouse.upsert import upsert_rows
 
@@ -45,6 +46,8 @@ class StoredActivities:
     """source_id -> warehouse id, for every activity given."""
     added: list[int]
     """The ids that did not exist before."""
+    links_changed: int = 0
+    """Rows whose canonical copy changed (cross-source duplicates linked or re-linked)."""
 
 
 def local_start_of(activity: Activity, athlete_timezone: str) -> datetime:
@@ -57,7 +60,8 @@ def local_start_of(activity: Activity, athlete_timezone: str) -> datetime:
 def store_activities(
     session: Session, athlete_id: int, athlete_timezone: str, activities: Sequence[Activity]
 ) -> StoredActivities:
-    """Upsert activities of one athlete; marks the athlete dirty when anything was given."""
+    """Upsert activities of one athlete and link them to copies from other sources; marks the
+    athlete dirty when anything was given."""
     if not activities:
         return StoredActivities(ids={}, added=[])
     by_source: dict[str, list[Activity]] = {}
@@ -103,8 +107,9 @@ def store_activities(
         ids.update(after)
         added.extend(after[sid] for sid in after if sid not in before)
     _make_new_rows_canonical(session, added)
+    links = relink_around(session, athlete_id, [a.start_utc for a in activities])
     mark_dirty(session, athlete_id)
-    return StoredActivities(ids=ids, added=sorted(added))
+    return StoredActivities(ids=ids, added=sorted(added), links_changed=links)
 
 
 def _ids(session: Session, athlete_id: int, source: str, source_ids: list[str]) -> dict[str, int]:

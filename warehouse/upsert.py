@@ -1,4 +1,4 @@
-"""INSERT ... ON CONFLICT DO UPDATE for SQLite and PostgreSQL, one statement per batch."""
+"""INSERT ... ON CONFLICT DO UPDATE for SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-
-MAX_PARAMETERS = 30_000
 
 
 def upsert_rows(
@@ -24,19 +22,18 @@ def upsert_rows(
     """Insert rows, or update only the `update` columns of rows whose `key` already exists.
 
     Columns left out of `update` (a person's corrections, links) are never touched by a re-sync.
+    One statement with the rows as parameters: SQLAlchemy caches its compiled form and batches
+    the rows itself ("insertmanyvalues"), within each database's parameter limits.
     """
     if not rows:
         return
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # Both databases cap the bound parameters of one statement (SQLite at 32,766).
-    batch = max(1, MAX_PARAMETERS // len(rows[0]))
-    for start in range(0, len(rows), batch):
-        statement = insert(table).values(list(rows[start : start + batch]))
-        if update:
-            statement = statement.on_conflict_do_update(
-                index_elements=list(key),
-                set_={column: statement.excluded[column] for column in update},
-            )
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(key))
-        session.execute(statement)
+    statement = insert(table)
+    if update:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(key),
+            set_={column: statement.excluded[column] for column in update},
+        )
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    session.execute(statement, [dict(row) for row in rows])

@@ -9,7 +9,8 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import athletes, demo, lifts, plan, weekly
+from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
+from flows.cli import sync as sync_cli
 from flows.cli.common import err_console
 from warehouse.errors import BadInput, WarehouseError
 
@@ -43,6 +44,12 @@ app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
 app.command("weekly")(weekly.weekly)
 athletes.athlete_app.command("set")(plan.athlete_set)
+app.command("import")(activities.import_files)
+app.add_typer(activities.activity_app, name="activity")
+activities.activity_app.command("unlink")(activity_links.activity_unlink)
+activities.activity_app.command("correct")(activity_links.activity_correct)
+app.add_typer(sync_cli.connect_app, name="connect")
+app.command("sync")(sync_cli.sync)
 
 
 def main() -> None:

@@ -7,11 +7,13 @@ dirty or a new week has begun, so what is shown is always current.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import polars as pl
 import typer
+from rich import box
 from rich.table import Table
 from rich.text import Text
 
@@ -117,35 +119,42 @@ def show(table: pl.DataFrame, name: str, format: TableCsvOrJson) -> None:
         console.print(render_table(rounded, name))
 
 
-def render_table(weeks: pl.DataFrame, name: str) -> Table | str:
+def render_table(weeks: pl.DataFrame, name: str, width: int | None = None) -> Table | str:
+    """The weeks as a terminal table; on a narrow terminal (under 110 columns) the secondary
+    columns (EWMA, spikes, sRPE) are left out rather than every column cut to a stub."""
     if weeks.is_empty():
         return f"no weeks for {name} yet: import or sync runs, or add lifts"
+    wide = (width or console.width) >= 110
     table = Table(
         title=f"{name}: weekly load",
-        caption="big: ACWR > 1.3 (the 4-week chronic mean); spikes: runs > 110 % of the "
-        "longest in the 30 days before",
+        caption="▲ big week: ACWR > 1.3 (against the 4-week mean)"
+        + ("; spikes: runs > 110 % of the longest in the 30 days before" if wide else ""),
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1),
+        pad_edge=False,
     )
-    for header in ("week", "km", "runs", "time", "long", "avg4", "ACWR", "EWMA", "spikes"):
-        table.add_column(header, justify="left" if header == "week" else "right")
-    for header in ("volume kg", "squat kg", "e1RM kg", "sRPE"):
-        table.add_column(header, justify="right")
+    columns: list[tuple[str, Callable[[dict[str, Any]], str | Text]]] = [
+        ("week", lambda r: Text(f"{r['week']} ▲" if r["big_week"] else r["week"],
+                                style="bold red" if r["big_week"] else "")),
+        ("km", lambda r: _number(r["distance_km"], 1)),
+        ("runs", lambda r: str(r["runs"])),
+        ("time", lambda r: _duration(r["moving_s"])),
+        ("long", lambda r: _number(r["long_run_km"], 1)),
+        ("avg4", lambda r: _number(r["avg4_km"], 1)),
+        ("ACWR", lambda r: Text(_number(r["acwr"], 2), style="bold red" if r["big_week"] else "")),
+        ("EWMA", lambda r: _number(r["acwr_ewma"], 2)),
+        ("spikes", lambda r: str(r["spike_runs"] or "")),
+        ("vol kg", lambda r: _number(r["volume_load_kg"], 0)),
+        ("squat", lambda r: _number(r["squat_top_kg"], 1)),
+        ("e1RM", lambda r: _number(r["e1rm_kg"], 1)),
+        ("sRPE", lambda r: _number(r["srpe_load"], 0)),
+    ]  # fmt: skip
+    if not wide:
+        columns = [c for c in columns if c[0] not in ("EWMA", "spikes", "sRPE")]
+    for header, _ in columns:
+        table.add_column(header, justify="left" if header == "week" else "right", no_wrap=True)
     for row in weeks.iter_rows(named=True):
-        big = bool(row["big_week"])
-        table.add_row(
-            Text(f"{row['week']} ▲" if big else row["week"], style="bold red" if big else ""),
-            _number(row["distance_km"], 1),
-            str(row["runs"]),
-            _duration(row["moving_s"]),
-            _number(row["long_run_km"], 1),
-            _number(row["avg4_km"], 1),
-            Text(_number(row["acwr"], 2), style="bold red" if big else ""),
-            _number(row["acwr_ewma"], 2),
-            str(row["spike_runs"] or ""),
-            _number(row["volume_load_kg"], 0),
-            _number(row["squat_top_kg"], 1),
-            _number(row["e1rm_kg"], 1),
-            _number(row["srpe_load"], 0),
-        )
+        table.add_row(*(cell(row) for _, cell in columns))
     return table
 
 

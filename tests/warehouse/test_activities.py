@@ -58,3 +58,28 @@ def test_local_date_comes_from_the_source_or_the_athletes_zone(warehouse_engine:
             ("reported", date(2026, 1, 4)),
             ("inferred", date(2026, 1, 4)),
         ]
+
+
+def test_a_file_copy_links_to_the_garmin_copy_and_its_correction_survives(
+    warehouse_engine: Engine,
+) -> None:
+    from warehouse.linking import correct_distance, counted_distance_m
+
+    with session_scope(warehouse_engine) as session:
+        athlete_id = add_athlete(session, AthleteProfile(name="ana", timezone="UTC")).id
+    start = datetime(2026, 1, 5, 10, tzinfo=UTC)
+    treadmill = Activity(source="fit", source_id="fenix-1:s0", start_utc=start,
+                         local_start=datetime(2026, 1, 5, 11), sport="run", sub_sport="treadmill",
+                         distance_m=10630.0, moving_s=3097.8)  # fmt: skip
+    with session_scope(warehouse_engine) as session:
+        file_id = store_activities(session, athlete_id, "UTC", [treadmill]).ids["fenix-1:s0"]
+        correct_distance(session, file_id, 10000.0)  # the belt over-reads
+    # The same run arrives later from Garmin Connect, 40 s apart, and becomes the counted copy.
+    garmin = run("21482825013", start.replace(second=40), datetime(2026, 1, 5, 11, 0, 40), 10.63)
+    with session_scope(warehouse_engine) as session:
+        stored = store_activities(session, athlete_id, "UTC", [garmin])
+        assert stored.links_changed >= 1
+    with session_scope(warehouse_engine) as session:
+        rows = {r.source: r for r in list_activities(session, athlete_id)}
+        assert rows["fit"].canonical_id == rows["garmin"].id == rows["garmin"].canonical_id
+        assert counted_distance_m(session, athlete_id) == 10000.0

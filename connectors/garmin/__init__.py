@@ -1,0 +1,1 @@
+"""Garmin Connect through `garminconnect` (imported only inside this package)."""

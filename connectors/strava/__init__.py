@@ -1,0 +1,1 @@
+"""Strava through `stravalib` (imported only inside this package)."""

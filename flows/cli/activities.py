@@ -1,0 +1,132 @@
+"""`ironmiles import NAME PATH...` and `ironmiles activity list`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from flows.cli.common import (
+    TableOrJson,
+    console,
+    err_console,
+    open_warehouse,
+    parse_option_date,
+    print_json,
+    transaction,
+)
+from flows.file_import import ImportSummary, import_inputs, opened_inputs
+from warehouse.activities import list_activities
+from warehouse.athletes import get_athlete
+
+activity_app = typer.Typer(no_args_is_help=True, help="List imported and synced activities.")
+
+
+def import_files(
+    name: Annotated[str, typer.Argument(help="The athlete")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="FIT/GPX/TCX files, folders, .gz files, Garmin or Strava export zips"),
+    ],
+) -> None:
+    """Import activity files: a file seen before adds nothing, a broken one is logged."""
+    with opened_inputs(paths) as inputs:  # a missing path is bad input before anything opens
+        engine = open_warehouse()
+        try:
+            with Progress(
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                console=err_console,
+                transient=True,
+                # One file needs no bar; a folder or an archive of many does.
+                disable=len(inputs) < 2,
+            ) as progress:
+                task = progress.add_task("import", total=len(inputs))
+                summary = import_inputs(
+                    engine, name, inputs, on_file=lambda _outcome: progress.advance(task)
+                )
+        finally:
+            engine.dispose()
+    _print_summary(name, summary)
+
+
+def _print_summary(name: str, summary: ImportSummary) -> None:
+    imported = summary.count("imported") + summary.count("partial")
+    console.print(
+        f"{name}: {imported} file(s) imported ({summary.activities_added} activities, "
+        f"{summary.lift_sets_added} lift sets), {summary.count('duplicate')} duplicate(s) "
+        f"skipped, {summary.count('partial')} partial, {summary.count('failed')} failed, "
+        f"{summary.count('skipped')} without activities"
+    )
+    for outcome in summary.outcomes:
+        if outcome.status in ("partial", "failed", "skipped"):
+            console.print(
+                f"  {outcome.status}: {escape(outcome.name)}: {escape(outcome.reason or '')}"
+            )
+    if summary.count("failed"):
+        console.print("  the failed files are recorded in the import log; the others were imported")
+
+
+@activity_app.command("list")
+def activity_list(
+    name: Annotated[str, typer.Argument(help="The athlete")],
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First local date, YYYY-MM-DD")
+    ] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last local date, YYYY-MM-DD")] = None,
+    format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
+) -> None:
+    """List an athlete's activities, oldest first."""
+    start, end = parse_option_date(from_, "--from"), parse_option_date(to, "--to")
+    with transaction() as session:
+        athlete = get_athlete(session, name)
+        rows: list[dict[str, Any]] = [
+            {
+                "id": a.id,
+                "source": a.source,
+                "source_id": a.source_id,
+                "sport": a.sport,
+                "sub_sport": a.sub_sport,
+                "start_utc": a.start_utc,
+                "local_date": a.local_date,
+                "distance_m": a.distance_m,
+                "moving_s": a.moving_s,
+                "elapsed_s": a.elapsed_s,
+                "partial": a.partial,
+                "canonical_id": a.canonical_id,
+            }
+            for a in list_activities(session, athlete.id, start, end)
+        ]
+    if format is TableOrJson.json:
+        print_json(rows)
+        return
+    table = Table("id", "date", "source", "sport", "sub-sport", "km", "moving", "partial",
+                  "canonical", title=f"activities of {name}")  # fmt: skip
+    for r in rows:
+        table.add_row(
+            str(r["id"]), r["local_date"].isoformat(), r["source"], r["sport"],
+            r["sub_sport"] or "", _km(r["distance_m"]), _duration(r["moving_s"]),
+            "yes" if r["partial"] else "", _canonical(r["id"], r["canonical_id"]),
+        )  # fmt: skip
+    console.print(table)
+
+
+def _km(metres: float | None) -> str:
+    return "" if metres is None else f"{metres / 1000:.2f}"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _canonical(row_id: int, canonical_id: int | None) -> str:
+    return "" if canonical_id in (None, row_id) else str(canonical_id)

@@ -1,0 +1,219 @@
+"""`ironmiles connect garmin|strava NAME` and `ironmiles sync`."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import parse_qs, urlsplit
+
+import typer
+from rich.table import Table
+from sqlalchemy import Engine
+
+from connectors.garmin.client import GarminEndpoints
+from connectors.garmin.login import import_token_file, login_with_password
+from connectors.strava.client import StravaEndpoints
+from connectors.strava.oauth import (
+    DEFAULT_REDIRECT_URI,
+    authorization_url,
+    exchange_code,
+    store_given_tokens,
+)
+from flows.cli.common import TableOrJson, console, err_console, exit_bad_input, print_json
+from flows.settings import Settings, load_settings
+from flows.sync_core import (
+    SOURCES,
+    Source,
+    SourceOutcome,
+    deps_from_settings,
+    quiet_library_loggers,
+    run_sync,
+    strava_app_from,
+)
+from warehouse.athletes import get_athlete
+from warehouse.credentials import CredentialStore, cipher_from_key
+from warehouse.db import make_engine, session_scope
+from warehouse.migrate import upgrade
+from warehouse.sync import finish_run
+
+connect_app = typer.Typer(no_args_is_help=True, help="Connect an athlete's Garmin or Strava.")
+
+
+class SourceChoice(StrEnum):
+    garmin = "garmin"
+    strava = "strava"
+    all = "all"
+
+
+def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, CredentialStore]:
+    secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+    cipher = cipher_from_key(secret)  # a missing key is bad input: nothing is asked or stored
+    if settings.database_url is None:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        upgrade(engine)
+        with session_scope(engine) as session:
+            athlete_id = get_athlete(session, name).id
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine, CredentialStore(engine, cipher, athlete_id, source)
+
+
+def _mark_connected(engine: Engine, store: CredentialStore) -> None:
+    with session_scope(engine) as session:
+        finish_run(session, store.athlete_id, store.source, "connected")
+
+
+@connect_app.command("garmin")
+def connect_garmin(
+    name: Annotated[str, typer.Argument(help="The athlete")],
+    tokens_file: Annotated[
+        Path | None,
+        typer.Option("--tokens-file", help="Import a garmin_tokens.json instead of logging in"),
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Garmin account email (asked if omitted)")
+    ] = None,
+) -> None:
+    """Log in to Garmin Connect once (MFA supported) and store the tokens, encrypted."""
+    settings = load_settings()
+    if tokens_file is not None and not tokens_file.is_file():
+        exit_bad_input(
+            f"tokens-file={str(tokens_file)!r} is not a file: give the path of garmin_tokens.json"
+        )
+    engine, store = _store_for(settings, name, "garmin")
+    try:
+        if tokens_file is not None:
+            import_token_file(tokens_file.read_text(encoding="utf-8"), store)
+        else:
+            account = email or typer.prompt("Garmin email")
+            password = typer.prompt("Garmin password", hide_input=True)
+            login_with_password(
+                account,
+                password,
+                lambda: str(typer.prompt("Garmin MFA code (from your email or app)")).strip(),
+                store,
+                endpoints=GarminEndpoints.from_base(settings.garmin_api_base),
+            )
+        _mark_connected(engine, store)
+    finally:
+        engine.dispose()
+    console.print(f"Garmin connected for {name}; tokens stored encrypted")
+
+
+def _code_of(answer: str) -> str:
+    """The code itself, or the whole redirect URL pasted from the address bar."""
+    answer = answer.strip()
+    if "code=" in answer:
+        codes = parse_qs(urlsplit(answer).query).get("code")
+        if codes:
+            return codes[0]
+    return answer
+
+
+@connect_app.command("strava")
+def connect_strava(
+    name: Annotated[str, typer.Argument(help="The athlete")],
+    code: Annotated[
+        str | None, typer.Option(help="The authorisation code (asked if omitted)")
+    ] = None,
+    access_token: Annotated[str | None, typer.Option("--access-token")] = None,
+    refresh_token: Annotated[str | None, typer.Option("--refresh-token")] = None,
+    expires_at: Annotated[int | None, typer.Option("--expires-at", help="Epoch seconds")] = None,
+    redirect_uri: Annotated[str, typer.Option("--redirect-uri")] = DEFAULT_REDIRECT_URI,
+) -> None:
+    """Authorise ironmiles on the athlete's Strava (OAuth code flow), or store given tokens."""
+    settings = load_settings()
+    given = {"access-token": access_token, "refresh-token": refresh_token, "expires-at": expires_at}
+    if any(v is not None for v in given.values()):
+        missing = [k for k, v in given.items() if v is None]
+        if missing:
+            exit_bad_input(
+                f"{', '.join('--' + m for m in missing)} missing: give --access-token, "
+                "--refresh-token and --expires-at together, or none of them for the OAuth flow"
+            )
+    app = strava_app_from(settings)
+    endpoints = StravaEndpoints.from_base(settings.strava_api_base)
+    if app is None and access_token is None:
+        exit_bad_input(
+            "IRONMILES_STRAVA_CLIENT_ID and IRONMILES_STRAVA_CLIENT_SECRET are not set: create "
+            "the application at https://www.strava.com/settings/api and set both"
+        )
+    engine, store = _store_for(settings, name, "strava")
+    try:
+        if access_token is not None:
+            store_given_tokens(
+                {
+                    "access_token": access_token,
+                    "refresh_token": refresh_token,
+                    "expires_at": expires_at,
+                },
+                store,
+            )
+        else:
+            assert app is not None  # checked above: the code flow needs the application
+            if code is None:
+                console.print(
+                    "Open this address, approve, then paste the code= value (or the whole address):"
+                )
+                console.print(authorization_url(app, endpoints, redirect_uri), markup=False)
+                code = typer.prompt("code")
+            exchange_code(app, _code_of(code), store, endpoints=endpoints)
+        _mark_connected(engine, store)
+    finally:
+        engine.dispose()
+    console.print(f"Strava connected for {name}; tokens stored encrypted")
+    if app is None:
+        err_console.print(
+            "note: set IRONMILES_STRAVA_CLIENT_ID and IRONMILES_STRAVA_CLIENT_SECRET before the "
+            "sync, which needs them to refresh the access token"
+        )
+
+
+def _sources(choice: SourceChoice) -> tuple[Source, ...]:
+    return SOURCES if choice is SourceChoice.all else (choice.value,)  # type: ignore[return-value]
+
+
+def sync(
+    athlete: Annotated[str | None, typer.Option(help="Only this athlete")] = None,
+    source: Annotated[SourceChoice, typer.Option(help="garmin, strava or all")] = SourceChoice.all,
+    format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
+) -> None:
+    """Fetch what is new from every connected source and store it once; prints a summary.
+
+    Exit 1 when a source failed unexpectedly; a token that needs a new `connect` or a spent
+    Strava budget is reported in the summary (and in sync_state) without failing the run.
+    """
+    quiet_library_loggers()
+    deps = deps_from_settings(load_settings())
+    try:
+        outcomes = run_sync(deps, athlete, _sources(source))
+    finally:
+        deps.engine.dispose()
+    if format is TableOrJson.json:
+        print_json([o.as_dict() for o in outcomes])
+    else:
+        _print_summary(outcomes)
+    if any(o.status == "error" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _print_summary(outcomes: list[SourceOutcome]) -> None:
+    if not outcomes:
+        err_console.print(
+            "nothing to sync: connect a source with `ironmiles connect garmin|strava NAME`"
+        )
+        return
+    table = Table("athlete", "source", "status", "new", "seen", "lift sets", "weigh-ins",
+                  "skipped", "calls", "note")  # fmt: skip
+    for o in outcomes:
+        note = o.error or ""
+        if o.status == "needs_reauth":
+            note = f"run `ironmiles connect {o.source} {o.athlete}` ({note})"
+        table.add_row(o.athlete, o.source, o.status, str(o.activities_added),
+                      str(o.activities_seen), str(o.lift_sets_added), str(o.body_weights),
+                      str(o.skipped), str(o.calls), note)  # fmt: skip
+    console.print(table)

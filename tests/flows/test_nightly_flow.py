@@ -1,0 +1,84 @@
+"""The Prefect flow itself, once, on Prefect's ephemeral test API (no server, no network).
+
+Starting that API takes about half a minute, which is why the CLI calls the plain function."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import select
+
+from tests.servers import FakeGarmin, FakeStrava, StravaTemplates, garmin_item, strava_item
+from warehouse.athletes import AthleteProfile, add_athlete
+from warehouse.credentials import CredentialStore
+from warehouse.db import make_engine, session_scope
+from warehouse.migrate import upgrade
+from warehouse.models import SyncState
+
+
+@pytest.fixture(scope="module")
+def prefect_api() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+def test_nightly_flow_records_each_source_and_goes_on(
+    prefect_api: None,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_garmin: FakeGarmin,
+    fake_strava: FakeStrava,
+    strava_templates: StravaTemplates,
+    warehouse_url: str,
+) -> None:
+    from flows.sync import nightly_sync
+
+    for name in list(os.environ):
+        if name.startswith("IRONMILES_") and name != "IRONMILES_SHARED_DIR":
+            monkeypatch.delenv(name)
+    key = Fernet.generate_key()
+    url = warehouse_url
+    monkeypatch.setenv("IRONMILES_DATABASE_URL", url)
+    monkeypatch.setenv("IRONMILES_SECRET_KEY", key.decode())
+    monkeypatch.setenv("IRONMILES_GARMIN_API_BASE", fake_garmin.base_url)
+    monkeypatch.setenv("IRONMILES_STRAVA_API_BASE", fake_strava.base_url)
+    monkeypatch.setenv("IRONMILES_STRAVA_CLIENT_ID", str(fake_strava.client_id))
+    monkeypatch.setenv("IRONMILES_STRAVA_CLIENT_SECRET", fake_strava.client_secret)
+    fake_strava.now = lambda: datetime.now(UTC)
+    engine = make_engine(url)
+    upgrade(engine)
+    start = datetime(2026, 1, 5, 13, 0, tzinfo=UTC)
+    ids = {}
+    with session_scope(engine) as session:
+        for name in ("ana", "ben"):
+            ids[name] = add_athlete(session, AthleteProfile(name=name, timezone="UTC")).id
+    for name in ("ana", "ben"):
+        CredentialStore(engine, Fernet(key), ids[name], "garmin").save(
+            fake_garmin.issue_tokens(name)
+        )
+        CredentialStore(engine, Fernet(key), ids[name], "strava").save(
+            fake_strava.issue_tokens(name)
+        )
+        fake_garmin.add_runs(name, [garmin_item(fake_garmin.templates, 1000 + ids[name], start)])
+        fake_strava.add(name, [strava_item(strava_templates, 2000 + ids[name], start)])
+    fake_garmin.revoke("ana")
+
+    results = nightly_sync()
+
+    statuses = {(r["athlete"], r["source"]): r["status"] for r in results}
+    assert statuses == {
+        ("ana", "garmin"): "needs_reauth",
+        ("ana", "strava"): "ok",
+        ("ben", "garmin"): "ok",
+        ("ben", "strava"): "ok",
+    }
+    with session_scope(engine) as session:
+        recorded = {(s.athlete_id, s.source): s.status for s in session.scalars(select(SyncState))}
+    assert recorded[(ids["ana"], "garmin")] == "needs_reauth"
+    assert recorded[(ids["ben"], "garmin")] == "ok"
+    engine.dispose()

@@ -1,0 +1,171 @@
+"""Storing what one activity file gave: all of it in the caller's transaction, or nothing.
+
+One file is one transaction (the caller's `session_scope`): its activities, its lift sessions and
+sets, the dirty mark and its import_log row commit together, so a crash or a bad row can never
+leave half a file behind. A file whose bytes were stored before (same sha256, for this athlete)
+is a duplicate and adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.records import Activity, LiftSet
+from warehouse.activities import store_activities
+from warehouse.imports_log import log_import
+from warehouse.lifts import store_lift_sets
+from warehouse.models import Activity as ActivityRow
+from warehouse.models import ImportLog
+
+LOG_KIND = "activity_file"
+# Statuses whose bytes are in the warehouse: seeing the same bytes again adds nothing.
+_STORED_STATUSES = ("imported", "partial", "duplicate", "skipped")
+
+Status = Literal["imported", "partial", "duplicate", "skipped", "failed"]
+
+
+class ParsedFile(Protocol):
+    """What a file connector read from one file (connectors.files.ParsedFile has this shape;
+    the warehouse knows records, not connectors)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def activities(self) -> Sequence[Activity]: ...
+    @property
+    def lift_sets(self) -> Sequence[LiftSet]: ...
+    @property
+    def partial(self) -> bool: ...
+    @property
+    def problem(self) -> str | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    name: str
+    status: Status
+    activities_added: int = 0
+    lift_sets_added: int = 0
+    reason: str | None = None
+
+
+def already_imported(session: Session, athlete_id: int, sha256: str) -> bool:
+    """Whether these exact bytes were stored for this athlete before."""
+    found = session.scalar(
+        select(ImportLog.id)
+        .where(ImportLog.athlete_id == athlete_id)
+        .where(ImportLog.kind == LOG_KIND)
+        .where(ImportLog.sha256 == sha256)
+        .where(ImportLog.status.in_(_STORED_STATUSES))
+        .limit(1)
+    )
+    return found is not None
+
+
+def store_parsed_file(
+    session: Session, athlete_id: int, athlete_timezone: str, parsed: ParsedFile
+) -> FileOutcome:
+    """Write one parsed file and its import_log row in the caller's transaction."""
+    if already_imported(session, athlete_id, parsed.sha256):
+        return _logged(session, athlete_id, parsed, "duplicate", reason="same file seen before")
+    if not parsed.activities:
+        return _logged(session, athlete_id, parsed, "skipped", reason=parsed.problem)
+
+    activities = _without_downgrades(session, athlete_id, parsed.activities)
+    stored = store_activities(session, athlete_id, athlete_timezone, activities)
+    known_ids = dict(stored.ids)
+    missing = [a.source_id for a in parsed.activities if a.source_id not in known_ids]
+    if missing:
+        known_ids.update(_ids_of(session, athlete_id, parsed.activities[0].source, missing))
+    sets = store_lift_sets(session, athlete_id, parsed.lift_sets, activity_ids=known_ids)
+
+    added = len(stored.added) + sets.added
+    reason: str | None
+    if added == 0:
+        status: Status = "duplicate"
+        reason = "every activity and set in it was already stored"
+    else:
+        status = "partial" if parsed.partial else "imported"
+        reason = parsed.problem if parsed.partial else None
+    return _logged(
+        session,
+        athlete_id,
+        parsed,
+        status,
+        reason=reason,
+        activities_added=len(stored.added),
+        lift_sets_added=sets.added,
+    )
+
+
+def log_failed_file(
+    session: Session, athlete_id: int, name: str, reason: str, sha256: str | None = None
+) -> FileOutcome:
+    """Record a file that could not be read; the import goes on with the others."""
+    log_import(
+        session, athlete_id, kind=LOG_KIND, path=name, sha256=sha256, status="failed",
+        reason=reason,
+    )  # fmt: skip
+    return FileOutcome(name=name, status="failed", reason=reason)
+
+
+def _logged(
+    session: Session,
+    athlete_id: int,
+    parsed: ParsedFile,
+    status: Status,
+    *,
+    reason: str | None,
+    activities_added: int = 0,
+    lift_sets_added: int = 0,
+) -> FileOutcome:
+    log_import(
+        session, athlete_id, kind=LOG_KIND, path=parsed.name, sha256=parsed.sha256,
+        status=status, reason=reason, records=activities_added + lift_sets_added,
+    )  # fmt: skip
+    return FileOutcome(
+        name=parsed.name,
+        status=status,
+        activities_added=activities_added,
+        lift_sets_added=lift_sets_added,
+        reason=reason,
+    )
+
+
+def _without_downgrades(
+    session: Session, athlete_id: int, activities: Sequence[Activity]
+) -> list[Activity]:
+    """Drop partial copies of activities already stored whole: a damaged copy of a file must
+    not overwrite what the intact one gave."""
+    partial = [a for a in activities if a.partial]
+    if not partial:
+        return list(activities)
+    whole = set(
+        session.scalars(
+            select(ActivityRow.source_id)
+            .where(ActivityRow.athlete_id == athlete_id)
+            .where(ActivityRow.source == partial[0].source)
+            .where(ActivityRow.source_id.in_([a.source_id for a in partial]))
+            .where(ActivityRow.partial.is_(False))
+        )
+    )
+    return [a for a in activities if not (a.partial and a.source_id in whole)]
+
+
+def _ids_of(
+    session: Session, athlete_id: int, source: str, source_ids: list[str]
+) -> dict[str, int]:
+    rows = session.execute(
+        select(ActivityRow.source_id, ActivityRow.id)
+        .where(ActivityRow.athlete_id == athlete_id)
+        .where(ActivityRow.source == source)
+        .where(ActivityRow.source_id.in_(source_ids))
+    )
+    return {source_id: row_id for source_id, row_id in rows}

@@ -1,0 +1,124 @@
+"""Linking copies of one activity from several sources to one canonical row, and a person's
+decisions about them (unlink, corrected distance), which no re-sync overrides.
+
+The canonical row is the one every total counts (connectors.linking picks it: Garmin, then
+files, then Strava). A correction made on one copy follows the group's canonical row, so a
+better source arriving later never loses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors.linking import DEFAULT_RULE, group_duplicates
+from warehouse.dirty import mark_dirty
+from warehouse.errors import BadInput, NotFound
+from warehouse.models import Activity as ActivityRow
+from warehouse.models import Athlete
+
+
+def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime]) -> int:
+    """Recompute the links among the athlete's activities near `starts`; returns rows changed.
+
+    Rows a person unlinked (`link_locked`) stay their own canonical copy and are never grouped.
+    """
+    starts = list(starts)
+    if not starts:
+        return 0
+    session.flush()
+    # One linker per athlete at a time: two transactions storing the Garmin and the Strava copy
+    # of one run at the same moment (the flow runs sources in parallel on PostgreSQL) must not
+    # each miss the other's uncommitted row and leave both counted. Waiting here, the second
+    # one's next statement sees the first one's committed copy. (mark_dirty's upsert happens to
+    # serialise them today too; this does not rely on it.) SQLite has one writer anyway.
+    session.execute(select(Athlete.id).where(Athlete.id == athlete_id).with_for_update())
+    margin = DEFAULT_RULE.start_within
+    rows = session.scalars(
+        select(ActivityRow)
+        .where(ActivityRow.athlete_id == athlete_id)
+        .where(ActivityRow.start_utc >= min(starts) - margin)
+        .where(ActivityRow.start_utc <= max(starts) + margin)
+    ).all()
+    changed = 0
+    for row in rows:
+        if row.link_locked and row.canonical_id != row.id:
+            row.canonical_id = row.id
+            changed += 1
+    for group in group_duplicates([r for r in rows if not r.link_locked]):
+        canonical = group[0]
+        for row in group:
+            if row.canonical_id != canonical.id:
+                row.canonical_id = canonical.id
+                changed += 1
+        corrections = [r.corrected_distance_m for r in group if r.corrected_distance_m is not None]
+        if canonical.corrected_distance_m is None and corrections:
+            # A person corrected a copy that is no longer canonical: the correction moves with
+            # the count, or a better source arriving later would silently undo it.
+            canonical.corrected_distance_m = corrections[0]
+            changed += 1
+    if changed:
+        session.flush()
+        mark_dirty(session, athlete_id)
+    return changed
+
+
+def _activity(session: Session, activity_id: int) -> ActivityRow:
+    row = session.get(ActivityRow, activity_id)
+    if row is None:
+        raise NotFound(
+            f"activity={activity_id} does not exist: find ids with `ironmiles activity list NAME`"
+        )
+    return row
+
+
+def unlink(session: Session, activity_id: int) -> ActivityRow:
+    """Make the activity its own canonical copy for good; its former copies relink among
+    themselves. Idempotent."""
+    row = _activity(session, activity_id)
+    linked = session.scalars(
+        select(ActivityRow)
+        .where(ActivityRow.canonical_id == row.canonical_id)
+        .where(ActivityRow.id != row.id)
+    ).all()
+    row.link_locked = True
+    row.canonical_id = row.id
+    session.flush()
+    relink_around(session, row.athlete_id, [r.start_utc for r in linked])
+    mark_dirty(session, row.athlete_id)
+    return row
+
+
+def correct_distance(session: Session, activity_id: int, distance_m: float) -> ActivityRow:
+    """A person's distance for an activity (a treadmill run, say); no re-sync overwrites it."""
+    if not distance_m > 0 or distance_m > 1_000_000:
+        raise BadInput(
+            f"distance-km={distance_m / 1000:g} is not a distance: give kilometres above 0, "
+            "e.g. --distance-km 8.2"
+        )
+    row = _activity(session, activity_id)
+    if row.canonical_id is not None and row.canonical_id != row.id:
+        raise BadInput(
+            f"activity={activity_id} is a linked copy of activity {row.canonical_id}, which is "
+            f"the one every total counts: correct {row.canonical_id} instead, or "
+            f"`ironmiles activity unlink {activity_id}` first if the link is wrong"
+        )
+    row.corrected_distance_m = distance_m
+    mark_dirty(session, row.athlete_id)
+    return row
+
+
+def counted_distance_m(session: Session, athlete_id: int) -> float:
+    """Total distance of canonical runs, corrections applied (what weekly totals count)."""
+    rows = session.execute(
+        select(ActivityRow.distance_m, ActivityRow.corrected_distance_m)
+        .where(ActivityRow.athlete_id == athlete_id)
+        .where(ActivityRow.sport == "run")
+        .where(ActivityRow.canonical_id == ActivityRow.id)
+    )
+    return sum(
+        (corrected if corrected is not None else distance or 0.0) for distance, corrected in rows
+    )
