@@ -11,7 +11,9 @@ from icalendar import Calendar
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
+from connectors.records import Activity
 from tests.conftest import Cli
+from warehouse.activities import store_activities
 from warehouse.models import Athlete, Plan, WeeklyLoad
 
 W41 = "2025-W41"  # planned session: Wednesday 2025-10-08
@@ -109,22 +111,29 @@ def test_worked_case_10_reads_the_acwr_of_last_week(run_cli: Cli, warehouse_engi
     athlete(run_cli, "eve", "80", "--technique-controlled", "--experience", "experienced")
     squats(run_cli, "eve", ["2025-09-10", "2025-10-01"], "100", "2")
     assert plan_json(run_cli, "eve")["weight_kg"] == 105.0  # no load history: ACWR null
+    # Runs of 32, 32, 32 and 64 km in W37-W40: W40, the week before the plan, has
+    # avg4_km 40 and ACWR 1.6, computed by the weekly-load pipeline the plan refreshes.
     with Session(warehouse_engine) as session, session.begin():
         athlete_id = session.scalar(select(Athlete.id).where(Athlete.name == "eve"))
-        # The row the weekly-load pipeline writes for W40 (the week before the plan).
-        session.add(
-            WeeklyLoad(
-                athlete_id=athlete_id,
-                week_start=date(2025, 9, 29),
-                week="2025-W40",
-                distance_km=64.0,
-                avg4_km=40.0,
-                acwr=1.6,
-            )
-        )
+        assert athlete_id is not None
+        runs = [
+            Activity(source="garmin", source_id=f"w{week}", local_start=None,
+                     start_utc=datetime(2025, 9, 9, 6, tzinfo=UTC) + timedelta(weeks=week),
+                     sport="run", distance_m=km * 1000.0, moving_s=km * 330.0)
+            for week, km in enumerate([32.0, 32.0, 32.0, 64.0])
+        ]  # fmt: skip
+        store_activities(session, athlete_id, "Europe/Madrid", runs)
     plan = plan_json(run_cli, "eve")
     assert session_of(plan)[1:5] == (50.0, 1, 8, 100.0)
     assert "R11" in rule_ids(plan)
+    with Session(warehouse_engine) as session:
+        w40 = session.scalar(
+            select(WeeklyLoad).where(
+                WeeklyLoad.athlete_id == athlete_id, WeeklyLoad.week == "2025-W40"
+            )
+        )
+        assert w40 is not None
+        assert (w40.distance_km, w40.avg4_km, w40.acwr) == (64.0, 40.0, 1.6)
 
 
 def test_missing_rir_holds_and_asks_missing_body_weight_is_said(
