@@ -167,15 +167,30 @@ def measure(admin_dsn: str, acts: pl.DataFrame, sets: pl.DataFrame, sessions: pl
         result["weeks"] = rebuilt.weeks
         picked = pl.Series(acts["athlete_id"].unique()).sample(changed, seed=5).to_list()
 
-        def incremental() -> Any:
+        ids = ", ".join(str(a) for a in picked)
+        latest_runs = (
+            "SELECT DISTINCT ON (athlete_id) id FROM activities WHERE athlete_id IN "
+            f"({ids}) AND sport = 'run' AND canonical_id = id ORDER BY athlete_id, local_date DESC"
+        )
+        times = []
+        for _ in range(max(repeat, 3)):
+            # What a nightly sync does to them: each athlete's latest run changes (here its
+            # distance is corrected), marked dirty in the same transaction. Not timed.
             with session_scope(engine) as session:
+                session.execute(
+                    text(
+                        "UPDATE activities SET corrected_distance_m = "
+                        f"coalesce(distance_m, 0) * 1.05 WHERE id IN ({latest_runs})"
+                    )
+                )
                 for athlete_id in picked:
                     mark_dirty(session, athlete_id)
+            started = time.perf_counter()
             with session_scope(engine) as session:
-                return refresh_weekly_load(session, now=NOW)
-
-        result["incremental_s"], refreshed = best(incremental, max(repeat, 3))
-        assert len(refreshed.athlete_ids) == changed
+                refreshed = refresh_weekly_load(session, now=NOW)
+            times.append(time.perf_counter() - started)
+            assert len(refreshed.athlete_ids) == changed
+        result["incremental_s"] = min(times)
         result["incremental_weeks"] = refreshed.weeks
         engine.dispose()
     return result

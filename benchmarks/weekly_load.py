@@ -99,9 +99,10 @@ def report_postgres(result: dict[str, Any], args: argparse.Namespace) -> None:
     )
     ms = result["incremental_s"] * 1000
     print(
-        f"  refresh of {args.changed} dirty athletes (read from PostgreSQL, compute, replace "
-        f"{result['incremental_weeks']:,} weeks, clear the marks): {ms:.0f} ms; "
-        f"target < 1 s: {'met' if ms < 1000 else 'MISSED'}"
+        f"  refresh of {args.changed} athletes whose latest run changed (read their history "
+        f"from PostgreSQL, compute, write the {result['incremental_weeks']:,} weeks that "
+        f"changed, clear the marks): {ms:.0f} ms; target < 1 s: "
+        f"{'met' if ms < 1000 else 'MISSED'}"
     )
 
 

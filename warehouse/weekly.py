@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Connection, delete, func, insert, make_url, select
+from sqlalchemy import Connection, delete, func, insert, make_url, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.load import ACTIVITIES, LIFT_SESSIONS, LIFT_SETS, WEEKLY_LOAD, LoadParams, weekly_load
@@ -40,6 +40,8 @@ _LIFT_SET_SQL = (
     "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets"
 )
 _LIFT_SESSION_SQL = "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions"
+_KEY = ["athlete_id", "week_start"]
+_DELETE_BATCH = 5_000  # keys per DELETE: two parameters each, under SQLite's 32,766
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +58,7 @@ class Refreshed:
     athlete_ids: tuple[int, ...]
     """The athletes whose rows were recomputed."""
     weeks: int
-    """Rows written."""
+    """Rows written (a refresh writes only the weeks whose figures changed)."""
 
 
 def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = None) -> LoadInputs:
@@ -174,27 +176,30 @@ def _recompute(
     *,
     replace: bool = True,
 ) -> int:
-    """Compute and store the weeks of the `due` athletes, each through its own local date.
+    """Compute the weeks of the `due` athletes, each through its own local date, and store
+    them; returns the rows written.
 
     Athletes are grouped by that date (a handful of groups: the time zones' dates differ by
-    a day at most), so the engine runs once per group, not once per athlete.
+    a day at most), so the engine runs once per group, not once per athlete. With `replace`,
+    only rows that differ from the stored ones are written (see `_replace`); without it the
+    table is taken to be empty for these athletes and every row is inserted.
     """
     if not due:
         return 0
     inputs = read_load_inputs(session, list(due))
-    if replace:
-        session.execute(delete(WeeklyLoad).where(WeeklyLoad.athlete_id.in_(list(due))))
-    written = 0
+    computed = []
     for through, athlete_ids in _by_date(due).items():
         chosen = pl.Series(athlete_ids, dtype=pl.Int64).implode()
         mine = [
             frame.filter(pl.col("athlete_id").is_in(chosen))
             for frame in (inputs.activities, inputs.lift_sets, inputs.lift_sessions)
         ]
-        weeks = weekly_load(*mine, through=through, params=params)
-        _insert(session, weeks)
-        written += weeks.height
-    return written
+        computed.append(weekly_load(*mine, through=through, params=params))
+    weeks = pl.concat(computed)
+    if replace:
+        return _replace(session, list(due), weeks)
+    _insert(session, weeks)
+    return weeks.height
 
 
 def _by_date(due: dict[int, date]) -> dict[date, list[int]]:
@@ -204,17 +209,73 @@ def _by_date(due: dict[int, date]) -> dict[date, list[int]]:
     return groups
 
 
+def _replace(session: Session, athlete_ids: list[int], weeks: pl.DataFrame) -> int:
+    """Make the stored weeks of `athlete_ids` equal to `weeks`, writing only what differs.
+
+    A new run changes its week and the weeks after it; the years before stay as they were,
+    and rewriting them would be most of the cost (on PostgreSQL a stored row costs far more
+    to write than to compare). Returns the rows written.
+    """
+    stored = _stored_weeks(session, athlete_ids)
+    changed = weeks.join(stored, on=weeks.columns, how="anti", nulls_equal=True)
+    gone = stored.join(weeks, on=_KEY, how="anti").select(_KEY)
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _delete_keys(session, gone)
+        _upsert_copy(connection, changed)
+    else:
+        _delete_keys(session, pl.concat([gone, changed.select(_KEY)]))
+        _insert(session, changed)
+    return changed.height
+
+
+def _stored_weeks(session: Session, athlete_ids: list[int]) -> pl.DataFrame:
+    table = WeeklyLoad.__table__
+    rows = session.execute(
+        select(*(table.c[column] for column in WEEKLY_LOAD)).where(
+            table.c.athlete_id.in_(athlete_ids)
+        )
+    ).all()
+    return pl.DataFrame(rows, schema=dict(WEEKLY_LOAD), orient="row")
+
+
+def _delete_keys(session: Session, keys: pl.DataFrame) -> None:
+    key = tuple_(WeeklyLoad.athlete_id, WeeklyLoad.week_start)
+    rows = keys.rows()
+    for start in range(0, len(rows), _DELETE_BATCH):
+        session.execute(delete(WeeklyLoad).where(key.in_(rows[start : start + _DELETE_BATCH])))
+
+
 def _insert(session: Session, weeks: pl.DataFrame) -> None:
     if weeks.is_empty():
         return
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        _copy_into(connection, weeks)
+        _copy_into(connection, weeks, "weekly_load")
     else:
         session.execute(insert(WeeklyLoad), weeks.to_dicts())
 
 
-def _copy_into(connection: Connection, weeks: pl.DataFrame) -> None:
+def _upsert_copy(connection: Connection, weeks: pl.DataFrame) -> None:
+    """COPY into a scratch table, then one INSERT ... ON CONFLICT DO UPDATE: a changed row is
+    updated in place (its keys unchanged, so no foreign-key check), a new week inserted."""
+    if weeks.is_empty():
+        return
+    connection.exec_driver_sql(
+        "CREATE TEMP TABLE IF NOT EXISTS weekly_load_incoming "
+        "(LIKE weekly_load) ON COMMIT DELETE ROWS"
+    )
+    connection.exec_driver_sql("TRUNCATE weekly_load_incoming")
+    _copy_into(connection, weeks, "weekly_load_incoming")
+    columns = ", ".join(weeks.columns)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in weeks.columns if c not in _KEY)
+    connection.exec_driver_sql(
+        f"INSERT INTO weekly_load ({columns}) SELECT {columns} FROM weekly_load_incoming "
+        f"ON CONFLICT (athlete_id, week_start) DO UPDATE SET {updates}"
+    )
+
+
+def _copy_into(connection: Connection, weeks: pl.DataFrame, table: str) -> None:
     """COPY the rows in as CSV on the session's own connection (same transaction): a few
     hundred thousand rows a second, where row-by-row INSERTs manage a few thousand."""
     columns = ", ".join(weeks.columns)
@@ -222,7 +283,7 @@ def _copy_into(connection: Connection, weeks: pl.DataFrame) -> None:
     assert psycopg_connection is not None
     with (
         psycopg_connection.cursor() as cursor,
-        cursor.copy(f"COPY weekly_load ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
+        cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)") as copy,
     ):
         # polars writes null as an empty field, which CSV COPY reads as NULL, and floats in
         # their shortest exact form.

@@ -4,7 +4,7 @@ worked cases of coaching-rules.md section 2 from a real warehouse, plan history,
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from icalendar import Calendar
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from connectors.records import Activity
 from tests.conftest import Cli
 from warehouse.activities import store_activities
-from warehouse.models import Athlete, Plan
+from warehouse.models import Athlete, Plan, WeeklyLoad
 
 W41 = "2025-W41"  # planned session: Wednesday 2025-10-08
 
@@ -111,21 +111,29 @@ def test_worked_case_10_reads_the_acwr_of_last_week(run_cli: Cli, warehouse_engi
     athlete(run_cli, "eve", "80", "--technique-controlled", "--experience", "experienced")
     squats(run_cli, "eve", ["2025-09-10", "2025-10-01"], "100", "2")
     assert plan_json(run_cli, "eve")["weight_kg"] == 105.0  # no load history: ACWR null
+    # Runs of 32, 32, 32 and 64 km in W37-W40: W40, the week before the plan, has
+    # avg4_km 40 and ACWR 1.6, computed by the weekly-load pipeline the plan refreshes.
     with Session(warehouse_engine) as session, session.begin():
         athlete_id = session.scalar(select(Athlete.id).where(Athlete.name == "eve"))
         assert athlete_id is not None
-        # Weekly km 32, 32, 32, 64 in W37-W40: W40's ACWR is 64 / 40 = 1.6 (the plan reads W40).
         runs = [
-            Activity(source="garmin", source_id=f"run-{monday}", sport="run",
-                     start_utc=datetime.combine(monday, time(12), tzinfo=UTC), local_start=None,
-                     distance_m=km * 1000.0, moving_s=km * 300.0)
-            for monday, km in [(date(2025, 9, 8), 32), (date(2025, 9, 15), 32),
-                               (date(2025, 9, 22), 32), (date(2025, 9, 29), 64)]
+            Activity(source="garmin", source_id=f"w{week}", local_start=None,
+                     start_utc=datetime(2025, 9, 9, 6, tzinfo=UTC) + timedelta(weeks=week),
+                     sport="run", distance_m=km * 1000.0, moving_s=km * 330.0)
+            for week, km in enumerate([32.0, 32.0, 32.0, 64.0])
         ]  # fmt: skip
-        store_activities(session, athlete_id, "UTC", runs)
+        store_activities(session, athlete_id, "Europe/Madrid", runs)
     plan = plan_json(run_cli, "eve")
     assert session_of(plan)[1:5] == (50.0, 1, 8, 100.0)
     assert "R11" in rule_ids(plan)
+    with Session(warehouse_engine) as session:
+        w40 = session.scalar(
+            select(WeeklyLoad).where(
+                WeeklyLoad.athlete_id == athlete_id, WeeklyLoad.week == "2025-W40"
+            )
+        )
+        assert w40 is not None
+        assert (w40.distance_km, w40.avg4_km, w40.acwr) == (64.0, 40.0, 1.6)
 
 
 def test_missing_rir_holds_and_asks_missing_body_weight_is_said(

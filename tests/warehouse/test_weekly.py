@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from connectors.records import Activity, LiftSet
@@ -18,6 +18,8 @@ from warehouse.db import session_scope
 from warehouse.dirty import dirty_athletes, mark_dirty
 from warehouse.lifts import store_lift_sets
 from warehouse.models import Activity as ActivityRow
+from warehouse.models import LiftSession as LiftSessionRow
+from warehouse.models import LiftSet as LiftSetRow
 from warehouse.models import WeeklyLoad
 from warehouse.weekly import (
     read_load_inputs,
@@ -208,3 +210,33 @@ def test_the_columnar_read_gives_the_engines_frames(
     assert inputs.lift_sessions.height == 1
     assert everyone.activities.height == 5
     assert nobody.activities.height == 0 and nobody.activities.schema == pl.Schema(ACTIVITIES)
+
+
+def test_a_refresh_writes_only_the_weeks_that_changed(
+    warehouse_engine: Engine, athletes: dict[str, int]
+) -> None:
+    ana = athletes["ana"]
+    with session_scope(warehouse_engine) as session:
+        refresh_weekly_load(session, now=NOW)
+    with session_scope(warehouse_engine) as session:
+        latest = run("a10", datetime(2025, 10, 14, 6, tzinfo=UTC), 6.0)
+        store_activities(session, ana, "Europe/Madrid", [latest])
+    with session_scope(warehouse_engine) as session:
+        done = refresh_weekly_load(session, now=NOW)
+        weeks = weeks_of(session, ana)
+    assert done.weeks == 1  # only 2025-W42: the weeks before it do not depend on it
+    assert weeks["distance_km"].to_list() == pytest.approx([30.0, 32.0, 34.0, 45.0, 0.0, 6.0])
+    # The first week's run and lifts go: history now starts a week later, its row goes too.
+    with session_scope(warehouse_engine) as session:
+        session.execute(delete(ActivityRow).where(ActivityRow.source_id == "a0"))
+        session.execute(delete(LiftSetRow).where(LiftSetRow.athlete_id == ana))
+        session.execute(delete(LiftSessionRow).where(LiftSessionRow.athlete_id == ana))
+        mark_dirty(session, ana)
+    with session_scope(warehouse_engine) as session:
+        refresh_weekly_load(session, now=NOW)
+        refreshed = weeks_of(session, ana)
+    with session_scope(warehouse_engine) as session:
+        rebuild_weekly_load(session, now=NOW)
+        assert_frame_equal(refreshed, weeks_of(session, ana))
+    assert refreshed["week"][0] == "2025-W38"
+    assert refreshed["avg4_km"].to_list()[:3] == [None, None, None]
