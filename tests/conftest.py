@@ -18,6 +18,9 @@ from warehouse.db import make_engine
 from warehouse.migrate import upgrade
 from warehouse.models import Base
 
+# The local Garmin and Strava servers (real API shapes) for the connector and sync tests.
+pytest_plugins = ["tests.sync_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("IRONMILES_SHARED_DIR", REPO.parent / "shared")).resolve()
 SHARED_DATA = SHARED / "data"
