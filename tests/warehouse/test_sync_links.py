@@ -150,6 +150,8 @@ def test_correction_rules(warehouse_engine: Engine, athlete_id: int) -> None:
         assert counted_distance_m(session, athlete_id) == pytest.approx(5000.0)
 
 
+# PostgreSQL only: SQLite has a single writer, so two linkers can never overlap there.
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
 def test_parallel_copies_are_linked_on_postgresql(
     warehouse_engine: Engine, athlete_id: int
 ) -> None:
@@ -159,8 +161,7 @@ def test_parallel_copies_are_linked_on_postgresql(
 
     from sqlalchemy import text
 
-    if warehouse_engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has a single writer: two linkers can never overlap there")
+    assert warehouse_engine.dialect.name == "postgresql"
     errors: list[BaseException] = []
 
     def strava_side() -> None:
