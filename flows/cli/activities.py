@@ -66,7 +66,9 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
         f"{summary.count('skipped')} without activities"
     )
     for outcome in summary.outcomes:
-        if outcome.status in ("partial", "failed", "skipped"):
+        if outcome.status in ("partial", "failed", "skipped") or (
+            outcome.status == "imported" and outcome.reason
+        ):
             console.print(
                 f"  {outcome.status}: {escape(outcome.name)}: {escape(outcome.reason or '')}"
             )

@@ -166,6 +166,8 @@ def test_a_strava_export_imports_one_activity_per_row(
     result = ana("import", "ana", str(archive))
     assert result.exit_code == 0, result.stderr
     assert "1 failed" in result.stdout and "Activity Date='31/31/2024 25:00'" in result.stdout
+    # Row 1008's file is not in the export: its totals are stored, and the user is told.
+    assert "activities.csv:" in result.stdout and "activities/1008.fit.gz is not" in result.stdout
     rows = json.loads(ana("activity", "list", "ana", "--format", "json").stdout)
     by_source: dict[str, list[str]] = {}
     for row in rows:
