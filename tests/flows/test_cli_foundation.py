@@ -158,6 +158,13 @@ def test_lift_import_is_all_or_nothing_and_idempotent(
     assert "line 3" in result.stderr and "reps='800'" in result.stderr
     assert count(warehouse_engine, LiftSet) == 3  # line 2 was valid, yet nothing was written
 
+    header_only = write(tmp_path, "date,exercise,set,reps,weight_kg\n", "header-only.csv")
+    empty = run_cli("lift", "import", "ana", str(header_only))
+    assert empty.exit_code == 2
+    # The message names the file the user gave, not a placeholder.
+    assert f"file={str(header_only)!r}" in empty.stderr.replace("\n", "")
+    assert count(warehouse_engine, LiftSet) == 3
+
 
 def test_lift_import_in_pounds_and_date_filters(run_cli: Cli, tmp_path: Path) -> None:
     run_cli(*ANA)
