@@ -93,7 +93,8 @@ def store_parsed_file(
         reason = "every activity and set in it was already stored"
     else:
         status = "partial" if parsed.partial else "imported"
-        reason = parsed.problem if parsed.partial else None
+        # A whole activity can still carry a note (a Strava row whose file could not be read).
+        reason = parsed.problem
     return _logged(
         session,
         athlete_id,

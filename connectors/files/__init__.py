@@ -75,6 +75,9 @@ def _strava(item: InputFile, data: bytes, fallback_tz: tzinfo) -> ParsedFile:
         except FileFormatError as error:
             # The row is still a whole activity; only the enrichment is lost.
             problem = f"its file is unreadable: {error}"
+    elif row.filename:
+        # The row names a file the export does not hold (or not as FIT/GPX/TCX): say so.
+        problem = f"its file {row.filename} is not a FIT/GPX/TCX file in the export"
     return strava_activity(
         row, file, name=item.name, sha256=sha256, fallback_tz=fallback_tz, file_problem=problem
     )

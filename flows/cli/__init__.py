@@ -6,12 +6,13 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
 from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
 from flows.cli import sync as sync_cli
-from flows.cli.common import err_console
+from flows.cli.common import err_console, redacted_database_url
 from warehouse.errors import BadInput, WarehouseError
 
 
@@ -27,6 +28,14 @@ class _Group(TyperGroup):
             raise typer.Exit(2) from None
         except (ConnectorError, WarehouseError) as error:
             err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
+            raise typer.Exit(1) from None
+        except DBAPIError as error:
+            # A database that is down or refuses us: say so plainly, not with a traceback.
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            err_console.print(
+                f"[bold red]failed:[/] the warehouse database {redacted_database_url()!r} "
+                f"answered with an error: {escape(reason)}"
+            )
             raise typer.Exit(1) from None
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -65,7 +66,9 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
         f"{summary.count('skipped')} without activities"
     )
     for outcome in summary.outcomes:
-        if outcome.status in ("partial", "failed", "skipped"):
+        if outcome.status in ("partial", "failed", "skipped") or (
+            outcome.status == "imported" and outcome.reason
+        ):
             console.print(
                 f"  {outcome.status}: {escape(outcome.name)}: {escape(outcome.reason or '')}"
             )
@@ -86,6 +89,7 @@ def activity_list(
     start, end = parse_option_date(from_, "--from"), parse_option_date(to, "--to")
     with transaction() as session:
         athlete = get_athlete(session, name)
+        found = list_activities(session, athlete.id, start, end)
         rows: list[dict[str, Any]] = [
             {
                 "id": a.id,
@@ -101,23 +105,41 @@ def activity_list(
                 "partial": a.partial,
                 "canonical_id": a.canonical_id,
             }
-            for a in list_activities(session, athlete.id, start, end)
+            for a in found
         ]
+        corrections = {a.id: a.corrected_distance_m for a in found}
     if format is TableOrJson.json:
         print_json(rows)
         return
-    table = Table("id", "date", "source", "sport", "sub-sport", "km", "moving", "partial",
-                  "canonical", title=f"activities of {name}")  # fmt: skip
+    # Fits 80 columns: id, date, km and time never shrink (an ellipsis there hides the data).
+    corrected = any(value is not None for value in corrections.values())
+    table = Table(
+        title=f"activities of {name}", box=box.SIMPLE_HEAD, pad_edge=False,
+        caption="* corrected by hand (--format json keeps the source value)" if corrected else None,
+    )  # fmt: skip
+    for header in ("id", "date", "source", "sport", "km", "moving", "partial", "same as"):
+        table.add_column(header, no_wrap=header not in ("source", "sport"), overflow="fold",
+                         justify="right" if header in ("km", "moving") else "left")  # fmt: skip
     for r in rows:
         table.add_row(
-            str(r["id"]), r["local_date"].isoformat(), r["source"], r["sport"],
-            r["sub_sport"] or "", _km(r["distance_m"]), _duration(r["moving_s"]),
-            "yes" if r["partial"] else "", _canonical(r["id"], r["canonical_id"]),
+            str(r["id"]), r["local_date"].isoformat(), r["source"],
+            _sport(r["sport"], r["sub_sport"]), _km(r["distance_m"], corrections[r["id"]]),
+            _duration(r["moving_s"]), "yes" if r["partial"] else "",
+            _canonical(r["id"], r["canonical_id"]),
         )  # fmt: skip
     console.print(table)
 
 
-def _km(metres: float | None) -> str:
+def _sport(sport: str, sub_sport: str | None) -> str:
+    """`run (treadmill)`; a sub-sport that repeats the sport (`strength_training`) is left out."""
+    if sub_sport in (None, "generic") or sport in sub_sport or sub_sport in sport:
+        return sport
+    return f"{sport} ({sub_sport})"
+
+
+def _km(metres: float | None, corrected: float | None) -> str:
+    if corrected is not None:
+        return f"{corrected / 1000:.2f}*"
     return "" if metres is None else f"{metres / 1000:.2f}"
 
 

@@ -7,6 +7,7 @@ nothing was written); 1 anything else.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session
 
 from flows.settings import Settings, load_settings
@@ -41,12 +43,42 @@ class TableCsvOrJson(StrEnum):
 
 def open_warehouse(settings: Settings | None = None) -> Engine:
     """The configured warehouse, migrated to the newest schema (idempotent and cheap)."""
-    settings = settings or load_settings()
-    if settings.database_url is None:
-        settings.home.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    engine = configured_engine(settings or load_settings())
     upgrade(engine)
     return engine
+
+
+def configured_engine(settings: Settings) -> Engine:
+    """An engine for the configured warehouse; a URL it cannot use is the user's input."""
+    if settings.database_url is None:
+        make_home(settings)
+    try:
+        return make_engine(settings.effective_database_url)
+    except (ArgumentError, ImportError) as error:  # ImportError: a dialect with no driver here
+        exit_bad_input(
+            f"IRONMILES_DATABASE_URL={redacted_database_url()!r} is not accepted ({error}): "
+            "write it as postgresql+psycopg://USER@HOST:5432/DB, or unset it for the SQLite "
+            "file in IRONMILES_HOME"
+        )
+
+
+def make_home(settings: Settings) -> None:
+    """The data directory, created when missing; one that cannot be is the user's input."""
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        exit_bad_input(
+            f"IRONMILES_HOME={str(settings.home)!r} is not accepted ({error.strerror}): "
+            "point it at a folder you can write to"
+        )
+
+
+def redacted_database_url() -> str:
+    """The warehouse URL as configured, with any password masked, for error messages."""
+    settings = load_settings()
+    if settings.database_url is None:
+        return settings.effective_database_url
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", settings.database_url)
 
 
 @contextmanager

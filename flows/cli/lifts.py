@@ -109,7 +109,13 @@ def lift_import(
         raise InputError(
             "file", str(file), f"save it as UTF-8 (byte {error.start} is not)"
         ) from None
-    records = parse_lift_csv(text, unit=_unit(unit), today=utc_today())
+    try:
+        records = parse_lift_csv(text, unit=_unit(unit), today=utc_today())
+    except InputError as error:
+        if error.field != "file" or error.line is not None:
+            raise
+        # The parser sees text, not the path: name the file the user gave.
+        raise InputError("file", str(file), error.fix) from None
     with transaction() as session:
         athlete = get_athlete(session, name)
         stored = store_lift_sets(session, athlete.id, records)

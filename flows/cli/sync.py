@@ -22,7 +22,14 @@ from connectors.strava.oauth import (
     store_given_tokens,
 )
 from flows.after_sync import follow_up
-from flows.cli.common import TableOrJson, console, err_console, exit_bad_input, print_json
+from flows.cli.common import (
+    TableOrJson,
+    configured_engine,
+    console,
+    err_console,
+    exit_bad_input,
+    print_json,
+)
 from flows.settings import Settings, load_settings
 from flows.sync_core import (
     SOURCES,
@@ -35,7 +42,7 @@ from flows.sync_core import (
 )
 from warehouse.athletes import get_athlete
 from warehouse.credentials import CredentialStore, cipher_from_key
-from warehouse.db import make_engine, session_scope
+from warehouse.db import session_scope
 from warehouse.migrate import upgrade
 from warehouse.sync import finish_run
 
@@ -51,9 +58,7 @@ class SourceChoice(StrEnum):
 def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, CredentialStore]:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     cipher = cipher_from_key(secret)  # a missing key is bad input: nothing is asked or stored
-    if settings.database_url is None:
-        settings.home.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
+    engine = configured_engine(settings)
     try:
         upgrade(engine)
         with session_scope(engine) as session:

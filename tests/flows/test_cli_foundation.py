@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -157,6 +158,13 @@ def test_lift_import_is_all_or_nothing_and_idempotent(
     assert "line 3" in result.stderr and "reps='800'" in result.stderr
     assert count(warehouse_engine, LiftSet) == 3  # line 2 was valid, yet nothing was written
 
+    header_only = write(tmp_path, "date,exercise,set,reps,weight_kg\n", "header-only.csv")
+    empty = run_cli("lift", "import", "ana", str(header_only))
+    assert empty.exit_code == 2
+    # The message names the file the user gave, not a placeholder.
+    assert f"file={str(header_only)!r}" in empty.stderr.replace("\n", "")
+    assert count(warehouse_engine, LiftSet) == 3
+
 
 def test_lift_import_in_pounds_and_date_filters(run_cli: Cli, tmp_path: Path) -> None:
     run_cli(*ANA)
@@ -215,3 +223,43 @@ def test_demo_runs_the_main_job_and_can_run_again(run_cli: Cli) -> None:
     again = run_cli("demo")
     assert again.exit_code == 0, again.stderr
     assert "0 new lift sets" in again.stdout and "0 new activities" in again.stdout
+
+
+def _cli_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> Cli:
+    for name in list(os.environ):
+        if name.startswith("IRONMILES_") and name != "IRONMILES_SHARED_DIR":
+            monkeypatch.delenv(name)
+    return Cli(env)
+
+
+def test_an_unreachable_database_fails_with_a_message_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Port 1 on localhost refuses connections; the password must not reach the message.
+    url = "postgresql+psycopg://coach:hunter2@127.0.0.1:1/ironmiles"
+    cli = _cli_with(monkeypatch, IRONMILES_HOME=str(tmp_path), IRONMILES_DATABASE_URL=url)
+    result = cli("athlete", "list", "--format", "json")
+    assert result.exit_code == 1
+    assert "127.0.0.1:1/ironmiles" in result.stderr and "hunter2" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("url", ["not a url", "mysql://coach@db/ironmiles"])
+def test_an_unusable_database_url_is_bad_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+) -> None:
+    cli = _cli_with(monkeypatch, IRONMILES_HOME=str(tmp_path), IRONMILES_DATABASE_URL=url)
+    result = cli("init")
+    assert result.exit_code == 2
+    assert "IRONMILES_DATABASE_URL" in result.stderr and url in result.stderr
+
+
+def test_a_home_that_cannot_be_created_is_bad_input(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cli = _cli_with(monkeypatch, IRONMILES_HOME=str(blocker / "home"))
+    result = cli("init")
+    assert result.exit_code == 2
+    assert "IRONMILES_HOME" in result.stderr and str(blocker / "home") in result.stderr

@@ -166,6 +166,8 @@ def test_a_strava_export_imports_one_activity_per_row(
     result = ana("import", "ana", str(archive))
     assert result.exit_code == 0, result.stderr
     assert "1 failed" in result.stdout and "Activity Date='31/31/2024 25:00'" in result.stdout
+    # Row 1008's file is not in the export: its totals are stored, and the user is told.
+    assert "activities.csv:" in result.stdout and "activities/1008.fit.gz is not" in result.stdout
     rows = json.loads(ana("activity", "list", "ana", "--format", "json").stdout)
     by_source: dict[str, list[str]] = {}
     for row in rows:
@@ -186,3 +188,21 @@ def test_a_strava_export_imports_one_activity_per_row(
     again = ana("import", "ana", str(archive))
     assert "8 duplicate(s) skipped" in again.stdout
     assert count(warehouse_engine, Activity) == 8
+
+
+def test_the_activity_table_fits_80_columns_and_shows_a_correction(
+    ana: Cli, shared_data: Path
+) -> None:
+    # A user's terminal, or a pipe, is 80 columns: the date and the km must not be cut off.
+    narrow = Cli({**ana.env, "COLUMNS": "80"})
+    treadmill = shared_data / "garmin-fit_sports-lib/6860622783.fit"
+    assert narrow("import", "ana", str(treadmill)).exit_code == 0
+    (row,) = json.loads(narrow("activity", "list", "ana", "--format", "json").stdout)
+    table = narrow("activity", "list", "ana").stdout
+    assert "2020-02-02" in table and "10.63" in table and "…" not in table
+    assert narrow("activity", "correct", str(row["id"]), "--distance-km", "8.2").exit_code == 0
+    corrected = narrow("activity", "list", "ana").stdout
+    assert "8.20*" in corrected and "10.63" not in corrected and "corrected" in corrected
+    # The JSON contract keeps the distance the source reported.
+    (again,) = json.loads(narrow("activity", "list", "ana", "--format", "json").stdout)
+    assert again["distance_m"] == row["distance_m"] == pytest.approx(10630.37)
