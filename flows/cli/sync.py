@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import Engine
 
+from connectors.errors import AuthExpired, InputError
 from connectors.garmin.client import GarminEndpoints
 from connectors.garmin.login import import_token_file, login_with_password
 from connectors.strava.client import StravaEndpoints
@@ -94,7 +95,16 @@ def connect_garmin(
     engine, store = _store_for(settings, name, "garmin")
     try:
         if tokens_file is not None:
-            import_token_file(tokens_file.read_text(encoding="utf-8"), store)
+            try:
+                import_token_file(tokens_file.read_text(encoding="utf-8"), store)
+            except (AuthExpired, OSError, UnicodeDecodeError) as error:
+                # A file the user named that holds no usable tokens is bad input, not a failure.
+                raise InputError(
+                    "tokens-file",
+                    str(tokens_file),
+                    f"{error}; give the garmin_tokens.json that garminconnect wrote after a "
+                    "login, or run `ironmiles connect garmin NAME` without it to log in",
+                ) from None
         else:
             account = email or typer.prompt("Garmin email")
             password = typer.prompt("Garmin password", hide_input=True)

@@ -534,3 +534,17 @@ def test_cli_sync_without_secret_key_is_bad_input(cli_env: Cli) -> None:
     result = cli_env("sync")
     assert result.exit_code == 2
     assert "IRONMILES_SECRET_KEY" in result.stderr and "Fernet.generate_key()" in result.stderr
+
+
+def test_a_token_file_without_tokens_is_bad_input(cli_env: Cli, tmp_path: Any) -> None:
+    assert (
+        cli_env("athlete", "add", "ana", "--body-weight", "61", "--timezone", "UTC").exit_code == 0
+    )
+    for name, text in [("not-json.json", "{oops"), ("no-tokens.json", '{"hello": 1}')]:
+        path = tmp_path / name
+        path.write_text(text)
+        result = cli_env("connect", "garmin", "ana", "--tokens-file", str(path))
+        assert result.exit_code == 2, result.stderr
+        assert "tokens-file=" in result.stderr and name in result.stderr
+    missing = cli_env("connect", "garmin", "ana", "--tokens-file", str(tmp_path / "nope.json"))
+    assert missing.exit_code == 2
