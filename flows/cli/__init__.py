@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 from rich.markup import escape
+from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
@@ -26,6 +27,17 @@ class _Group(TyperGroup):
             err_console.print(f"[bold red]error:[/] {escape(str(error))}")
             raise typer.Exit(2) from None
         except (ConnectorError, WarehouseError) as error:
+            err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
+            raise typer.Exit(1) from None
+        except OperationalError as error:
+            # The warehouse cannot be reached or opened: the driver's own words, no traceback
+            # (and not SQLAlchemy's message, which repeats the statement).
+            err_console.print(
+                f"[bold red]failed:[/] the warehouse cannot be used: {escape(str(error.orig))}"
+            )
+            raise typer.Exit(1) from None
+        except OSError as error:
+            # E.g. IRONMILES_HOME is a file, or not writable.
             err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
             raise typer.Exit(1) from None
 

@@ -215,3 +215,26 @@ def test_demo_runs_the_main_job_and_can_run_again(run_cli: Cli) -> None:
     again = run_cli("demo")
     assert again.exit_code == 0, again.stderr
     assert "0 new lift sets" in again.stdout and "0 new activities" in again.stdout
+
+
+def test_an_unreachable_warehouse_fails_with_a_message_not_a_traceback(
+    run_cli: Cli, tmp_path: Path
+) -> None:
+    # (run_cli clears the IRONMILES_ variables of the test run.) A data directory that is a
+    # file, and a PostgreSQL server that is not there: exit 1 with one line naming the problem
+    # (the contract: no traceback ever).
+    home_file = tmp_path / "home-is-a-file"
+    home_file.write_text("", encoding="utf-8")
+    unreachable = "postgresql+psycopg://nobody:secret@127.0.0.1:9/ironmiles?connect_timeout=2"
+    envs = [
+        {"IRONMILES_HOME": str(home_file)},
+        {"IRONMILES_HOME": str(tmp_path), "IRONMILES_DATABASE_URL": unreachable},
+    ]
+    for env in envs:
+        for args in (("weekly", "ana", "--format", "json"), ("plan", "ana")):
+            result = Cli({"COLUMNS": "200", **env})(*args)
+            assert result.exit_code == 1, (env, args)
+            assert result.stdout == ""
+            assert "failed:" in result.stderr
+            assert "Traceback" not in result.stderr
+            assert "secret" not in result.stderr
