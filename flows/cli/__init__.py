@@ -37,6 +37,10 @@ class _Group(TyperGroup):
                 f"answered with an error: {escape(reason)}"
             )
             raise typer.Exit(1) from None
+        except OSError as error:
+            # E.g. IRONMILES_HOME is a file, or not writable.
+            err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
+            raise typer.Exit(1) from None
 
 
 app = typer.Typer(

@@ -111,6 +111,11 @@ def _json_default(value: object) -> str:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+def utc_now() -> datetime:
+    """The clock, read here at the composition root (tests replace it)."""
+    return datetime.now(UTC)
+
+
 def utc_today() -> date:
     """Today's date (UTC), taken here at the composition root: the packages below get it passed."""
     return datetime.now(UTC).date()

@@ -5,7 +5,6 @@ flows/cli/__init__.py)."""
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -15,10 +14,12 @@ from engine.errors import EngineError
 from engine.prescription import RuleParams, parse_override
 from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
-from flows.cli.common import console, exit_bad_input, print_json, transaction, utc_today
+from flows.cli import common
+from flows.cli.common import console, exit_bad_input, print_json, transaction
 from flows.planning import plan_week
 from warehouse.athletes import get_athlete
 from warehouse.plans import set_rule_overrides
+from warehouse.weekly import local_today
 
 
 class PlanFormat(StrEnum):
@@ -36,13 +37,17 @@ def plan(
     format: Annotated[PlanFormat, typer.Option(help="md, json or ics")] = PlanFormat.md,
 ) -> None:
     """The week's squat session, adjusted to runs and races, with the reasons."""
+    now = common.utc_now()
     try:
-        if week is None:
-            week = next_week(utc_today())
-        year, number = parse_week(week)
-        week = f"{year}-W{number:02d}"
+        if week is not None:
+            year, number = parse_week(week)
+            week = f"{year}-W{number:02d}"
         with transaction() as session:
-            result = plan_week(session, name, week, now=datetime.now(UTC))
+            if week is None:
+                # Next week on the athlete's wall clock, as the nightly re-plan counts it.
+                athlete = get_athlete(session, name)
+                week = next_week(local_today(now, athlete.timezone))
+            result = plan_week(session, name, week, now=now)
     except EngineError as error:
         exit_bad_input(str(error))
     if format is PlanFormat.json:

@@ -263,3 +263,25 @@ def test_a_home_that_cannot_be_created_is_bad_input(
     result = cli("init")
     assert result.exit_code == 2
     assert "IRONMILES_HOME" in result.stderr and str(blocker / "home") in result.stderr
+
+
+def test_weekly_and_plan_on_an_unusable_warehouse_say_so_without_a_traceback(
+    run_cli: Cli, tmp_path: Path
+) -> None:
+    # (run_cli clears the IRONMILES_ variables of the test run.) A data directory that is a
+    # file is a configuration mistake (exit 2); a PostgreSQL server that is not there is a
+    # failure (exit 1). Either way one line naming the problem, and no secret.
+    home_file = tmp_path / "home-is-a-file"
+    home_file.write_text("", encoding="utf-8")
+    unreachable = "postgresql+psycopg://nobody:secret@127.0.0.1:9/ironmiles?connect_timeout=2"
+    cases = [
+        ({"IRONMILES_HOME": str(home_file)}, 2),
+        ({"IRONMILES_HOME": str(tmp_path), "IRONMILES_DATABASE_URL": unreachable}, 1),
+    ]
+    for env, code in cases:
+        for args in (("weekly", "ana", "--format", "json"), ("plan", "ana")):
+            result = Cli({"COLUMNS": "200", **env})(*args)
+            assert result.exit_code == code, (env, args, result.stderr)
+            assert result.stdout == ""
+            assert "Traceback" not in result.stderr
+            assert "secret" not in result.stderr

@@ -7,11 +7,13 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session
 
 from connectors.records import Activity
+from flows.cli import common as cli_common
 from tests.conftest import Cli
 from warehouse.activities import store_activities
 from warehouse.models import Athlete, Plan, WeeklyLoad
@@ -182,13 +184,22 @@ def test_plans_keep_their_history_and_say_what_changed(
     assert "weight 60 kg → 52.5 kg" in markdown.stdout
 
 
-def test_default_week_is_next_week(run_cli: Cli) -> None:
-    athlete(run_cli, "hal", "70", "--technique-controlled")
-    result = run_cli("plan", "hal", "--format", "json")
-    assert result.exit_code == 0, result.stderr
-    # The CLI takes today in UTC (flows.cli.common.utc_today).
-    iso = (datetime.now(UTC).date() + timedelta(days=7)).isocalendar()
-    assert json.loads(result.stdout)["week"] == f"{iso.year}-W{iso.week:02d}"
+def test_default_week_is_next_week_on_the_athletes_clock(
+    run_cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sunday 2026-11-29 22:00 UTC is already Monday 2026-11-30 (W49) in Tokyo and still
+    # Sunday (W48) in Los Angeles: "next week" is W50 for one and W49 for the other, as the
+    # nightly re-plan (flows.after_sync) counts it.
+    monkeypatch.setattr(cli_common, "utc_now", lambda: datetime(2026, 11, 29, 22, tzinfo=UTC))
+    for name, zone in (("tomo", "Asia/Tokyo"), ("lena", "America/Los_Angeles")):
+        added = run_cli("athlete", "add", name, "--body-weight", "60", "--timezone", zone)
+        assert added.exit_code == 0, added.stderr
+    weeks = {}
+    for name in ("tomo", "lena"):
+        result = run_cli("plan", name, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        weeks[name] = json.loads(result.stdout)["week"]
+    assert weeks == {"tomo": "2026-W50", "lena": "2026-W49"}
 
 
 def test_unknown_athlete_and_bad_week_exit_2(run_cli: Cli, warehouse_engine: Engine) -> None:
