@@ -1,7 +1,7 @@
 """Linking copies of one activity from several sources to one canonical row, and a person's
 decisions about them (unlink, corrected distance), which no re-sync overrides.
 
-The canonical row is the one every total counts (connectors.linking picks it: Garmin, then
+The canonical row is the one every total counts (warehouse.duplicates picks it: Garmin, then
 files, then Strava). A correction made on one copy follows the group's canonical row, so a
 better source arriving later never loses it.
 """
@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.linking import DEFAULT_RULE, group_duplicates
 from warehouse.dirty import mark_dirty
+from warehouse.duplicates import DEFAULT_RULE, group_duplicates
 from warehouse.errors import BadInput, NotFound
 from warehouse.models import Activity as ActivityRow
 from warehouse.models import Athlete

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connectors.linking import canonical_of, group_duplicates, same_activity
 from connectors.records import Activity
+from warehouse.duplicates import canonical_of, group_duplicates, same_activity
 
 T0 = datetime(2026, 1, 8, 14, 10, 21, tzinfo=UTC)
 
