@@ -16,15 +16,15 @@ import polars as pl
 import psycopg
 from sqlalchemy import Engine, insert, text
 
-from warehouse.db import make_engine, session_scope
-from warehouse.dirty import mark_dirty
-from warehouse.migrate import upgrade
-from warehouse.models import Athlete
-from warehouse.weekly import (
+from flows.weekly_load import (
     read_load_inputs,
     rebuild_weekly_load,
     refresh_weekly_load,
 )
+from warehouse.db import make_engine, session_scope
+from warehouse.dirty import mark_dirty
+from warehouse.migrate import upgrade
+from warehouse.models import Athlete
 
 NOW = datetime(2025, 12, 28, 12, tzinfo=UTC)  # the synthetic data's `through`, noon UTC
 

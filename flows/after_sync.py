@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from engine.prescription.weeks import next_week, week_of
 from flows.planning import plan_week
+from flows.weekly_load import local_today, refresh_weekly_load
 from warehouse.db import session_scope
 from warehouse.events import record_event
 from warehouse.models import Activity, Athlete, Race, WeeklyLoad
-from warehouse.weekly import local_today, refresh_weekly_load
 
 RACE_NOTICE_DAYS = 21  # the widest race window of the rules (an A race's reduced window)
 

@@ -27,9 +27,9 @@ from engine.prescription.params import Experience, Priority
 from engine.prescription.weeks import day_in_week, shift_week, week_monday
 from engine.render import Change, plan_changes, plan_json
 from engine.render.changes import changes_text
+from flows.weekly_load import refresh_weekly_load
 from warehouse.athletes import get_athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
-from warehouse.weekly import refresh_weekly_load
 
 EXPERIENCES: dict[str, Experience] = {
     "beginner": "beginner",

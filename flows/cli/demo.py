@@ -23,11 +23,11 @@ from flows.cli.weekly import show
 from flows.demo_season import SEASON_START, WEEKLY_KM, write_season
 from flows.file_import import import_inputs, opened_inputs
 from flows.planning import plan_week
+from flows.weekly_load import read_weekly_load, refresh_weekly_load
 from warehouse.athletes import AthleteProfile, add_athlete, get_athlete, upsert_race
 from warehouse.errors import UnknownAthlete
 from warehouse.lifts import store_lift_sets
 from warehouse.models import Athlete
-from warehouse.weekly import read_weekly_load, refresh_weekly_load
 
 DEMO_ATHLETE = "demo-runner"
 DEMO_PLAN_WEEK = "2026-W48"  # the week after the sample season's big last week

@@ -17,9 +17,9 @@ from engine.render import plan_ics, plan_markdown
 from flows.cli import common
 from flows.cli.common import console, exit_bad_input, print_json, transaction
 from flows.planning import plan_week
+from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
 from warehouse.plans import set_rule_overrides
-from warehouse.weekly import local_today
 
 
 class PlanFormat(StrEnum):

@@ -25,8 +25,8 @@ from flows.cli.common import (
     print_json,
     transaction,
 )
+from flows.weekly_load import read_weekly_load, rebuild_weekly_load, refresh_weekly_load
 from warehouse.athletes import get_athlete
-from warehouse.weekly import read_weekly_load, rebuild_weekly_load, refresh_weekly_load
 
 # The architecture doc's JSON shape, in its order; the CSV carries every column.
 JSON_FIELDS = (

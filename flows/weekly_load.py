@@ -1,5 +1,6 @@
-"""Weekly load in the warehouse: columnar reads into the engine's frames, and the materialised
-`weekly_load` table, recomputed only for the athletes that need it.
+"""Weekly load: the warehouse's rows read columnar into the engine's frames, the engine's pure
+pipeline, and the materialised `weekly_load` table, recomputed only for the athletes that need
+it. It lives in flows/ because it composes the two: the warehouse never imports the engine.
 
 Reads are columnar, never row objects: on PostgreSQL through ADBC, Arrow batches straight
 from the server into polars on a connection of their own, so they see committed data only

@@ -12,6 +12,12 @@ from sqlalchemy.orm import Session
 
 from connectors.records import Activity, LiftSet
 from engine.load import ACTIVITIES, LIFT_SESSIONS, LIFT_SETS
+from flows.weekly_load import (
+    read_load_inputs,
+    read_weekly_load,
+    rebuild_weekly_load,
+    refresh_weekly_load,
+)
 from warehouse.activities import store_activities
 from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.db import session_scope
@@ -21,12 +27,6 @@ from warehouse.models import Activity as ActivityRow
 from warehouse.models import LiftSession as LiftSessionRow
 from warehouse.models import LiftSet as LiftSetRow
 from warehouse.models import WeeklyLoad
-from warehouse.weekly import (
-    read_load_inputs,
-    read_weekly_load,
-    rebuild_weekly_load,
-    refresh_weekly_load,
-)
 
 # Wednesday 15 Oct 2025, noon UTC: ISO week 2025-W42 everywhere used here.
 NOW = datetime(2025, 10, 15, 12, tzinfo=UTC)
