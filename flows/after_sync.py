@@ -33,7 +33,7 @@ class FollowUp:
     def summary(self) -> str:
         return (
             f"weekly load recomputed for {len(self.refreshed)} athlete(s); "
-            f"{len(self.plans)} squat plan(s) made; {self.events} event(s) recorded"
+            f"{len(self.plans)} squat plan(s) made; {self.events} new event(s)"
         )
 
 
@@ -63,13 +63,12 @@ def _record_events(session: Session, athlete: Athlete, *, today: date, since: da
         .where(Activity.canonical_id == Activity.id)
     )
     for activity in new_activities:
-        record_event(session, "activity.created", athlete_id=athlete.id,
+        count += record_event(session, "activity.created", athlete_id=athlete.id,
                      dedupe_key=f"activity.created:{activity.id}",
                      payload={"athlete": athlete.name, "activity_id": activity.id,
                               "source": activity.source, "sport": activity.sport,
                               "local_date": activity.local_date.isoformat(),
                               "distance_m": activity.distance_m})  # fmt: skip
-        count += 1
     last_week = week_of(today - timedelta(days=7))
     big = session.scalar(
         select(WeeklyLoad)
@@ -78,21 +77,19 @@ def _record_events(session: Session, athlete: Athlete, *, today: date, since: da
         .where(WeeklyLoad.big_week.is_(True))
     )
     if big is not None:
-        record_event(session, "week.big", athlete_id=athlete.id,
+        count += record_event(session, "week.big", athlete_id=athlete.id,
                      dedupe_key=f"week.big:{athlete.id}:{big.week}",
                      payload={"athlete": athlete.name, "week": big.week,
                               "distance_km": big.distance_km, "acwr": big.acwr})  # fmt: skip
-        count += 1
     races = session.scalars(
         select(Race)
         .where(Race.athlete_id == athlete.id)
         .where(Race.race_date.between(today, today + timedelta(days=RACE_NOTICE_DAYS)))
     )
     for race in races:
-        record_event(session, "race.upcoming", athlete_id=athlete.id,
+        count += record_event(session, "race.upcoming", athlete_id=athlete.id,
                      dedupe_key=f"race.upcoming:{athlete.id}:{race.race_date}:{race.name}",
                      payload={"athlete": athlete.name, "race": race.name,
                               "date": race.race_date.isoformat(), "priority": race.priority,
                               "days": (race.race_date - today).days})  # fmt: skip
-        count += 1
     return count

@@ -8,10 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.models import Event
-from warehouse.upsert import upsert_rows
 
 
 def record_event(
@@ -21,21 +22,17 @@ def record_event(
     athlete_id: int | None,
     dedupe_key: str,
     payload: Mapping[str, Any],
-) -> None:
-    upsert_rows(
-        session,
-        Event.__table__,  # type: ignore[arg-type]
-        [
-            {
-                "kind": kind,
-                "athlete_id": athlete_id,
-                "dedupe_key": dedupe_key,
-                "payload": dict(payload),
-            }
-        ],
-        key=("dedupe_key",),
-        update=(),
+) -> bool:
+    """Record the event unless one with this dedupe key exists; True when it is new."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(Event)
+        .values(kind=kind, athlete_id=athlete_id, dedupe_key=dedupe_key, payload=dict(payload))
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(Event.id)
     )
+    # RETURNING gives the new id, or no row when the key existed (rowcount is not portable).
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def unpublished(session: Session, limit: int = 1000) -> Sequence[Event]:

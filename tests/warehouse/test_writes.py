@@ -89,11 +89,13 @@ def test_an_event_is_recorded_once_and_published_once(warehouse_engine: Engine) 
     from warehouse.events import mark_published, record_event, unpublished
 
     athlete_id = new_athlete(warehouse_engine)
+    recorded = []
     for _ in range(2):  # a re-run announces nothing twice
         with session_scope(warehouse_engine) as session:
             key = f"week.big:{athlete_id}:2026-W02"
-            record_event(session, "week.big", athlete_id=athlete_id, dedupe_key=key,
-                         payload={"acwr": 1.4})  # fmt: skip
+            recorded.append(record_event(session, "week.big", athlete_id=athlete_id,
+                                         dedupe_key=key, payload={"acwr": 1.4}))  # fmt: skip
+    assert recorded == [True, False]
     with session_scope(warehouse_engine) as session:
         pending = unpublished(session)
         assert [(e.kind, e.payload) for e in pending] == [("week.big", {"acwr": 1.4})]
