@@ -32,7 +32,7 @@ from sqlalchemy import select  # noqa: E402
 from connectors.garmin.client import GarminEndpoints  # noqa: E402
 from connectors.strava.budget import StravaRateBudget  # noqa: E402
 from connectors.strava.client import StravaApp, StravaEndpoints  # noqa: E402
-from flows.sync_core import SyncConfig, SyncDeps, run_sync  # noqa: E402
+from flows.source_runs import SyncConfig, SyncDeps, run_sync  # noqa: E402
 from tests.servers import (  # noqa: E402
     FakeGarmin,
     FakeStrava,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
-Source = Literal["garmin", "strava", "fit", "gpx", "tcx", "strava_export", "manual"]
+RecordSource = Literal["garmin", "strava", "fit", "gpx", "tcx", "strava_export", "manual"]
 """Where a record came from. Files keep their format; `strava_export` is a bulk export's CSV row."""
 
 SportFamily = Literal["run", "ride", "walk", "swim", "strength", "other"]
@@ -39,7 +39,7 @@ SOURCE_PREFERENCE: Mapping[str, int] = {
 class Activity:
     """One session of one sport, as one source reports it."""
 
-    source: Source
+    source: RecordSource
     source_id: str
     start_utc: datetime
     """Timezone-aware UTC start."""
@@ -75,7 +75,7 @@ class Activity:
 class LiftSet:
     """One set of one exercise."""
 
-    source: Source
+    source: RecordSource
     source_id: str
     """Stable per set: re-reading the same source gives the same id."""
     performed_on: date
@@ -99,7 +99,7 @@ class LiftSet:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BodyWeight:
-    source: Source
+    source: RecordSource
     source_id: str
     measured_on: date
     weight_kg: float

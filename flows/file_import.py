@@ -1,6 +1,6 @@
 """Activity files into the warehouse: the files connector read, one transaction per file.
 
-Thin by design: `connectors.files` reads, `warehouse.imports` stores; this wires them, keeps
+Thin by design: `connectors.files` reads, `warehouse.file_records` stores; this wires them, keeps
 going past a file that fails, and counts what happened for the summary.
 """
 
@@ -20,7 +20,7 @@ from connectors.errors import FileFormatError, InputError
 from connectors.files import InputFile, iter_inputs, parse_input
 from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
-from warehouse.imports import FileOutcome, log_failed_file, store_parsed_file
+from warehouse.file_records import FileOutcome, log_failed_file, store_parsed_file
 
 log = logging.getLogger(__name__)
 

@@ -94,10 +94,12 @@ def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RulePara
 
 def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
     """Prescribe `week` for athlete `name`, compare with last week's latest plan, and store it
-    as a new version of the week when it differs from the latest one."""
+    as a new version of the week when it differs from the latest one.
+
+    Reads last week's stored load as it is: the caller hands it fresh (the nightly job
+    refreshes every changed athlete once before re-planning; `refresh_and_plan_week` refreshes
+    the one athlete first)."""
     athlete = get_athlete(session, name)
-    # The plan reads last week's load: bring it up to date with what was stored since.
-    refresh_weekly_load(session, now=now, only={athlete.id})
     monday = week_monday(week)
     inputs = plan_inputs(
         session, athlete, before=monday, last_week_start=monday - timedelta(weeks=1)
@@ -122,3 +124,11 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
         changes=changes,
         stored=stored,
     )
+
+
+def refresh_and_plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
+    """`ironmiles plan`: bring the athlete's weekly load up to date with what was stored since,
+    then plan (one athlete: one refresh)."""
+    athlete = get_athlete(session, name)
+    refresh_weekly_load(session, now=now, only={athlete.id})
+    return plan_week(session, name, week, now=now)

@@ -8,7 +8,7 @@ is lost to a later rollback would lock the athlete out.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
@@ -17,9 +17,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
 from warehouse.errors import BadInput, WarehouseError
-from warehouse.models import Credential
+from warehouse.models import Athlete, Credential
 
 HOW_TO_MAKE_A_KEY = (
     'generate one with `python -c "from cryptography.fernet import Fernet; '
@@ -58,7 +59,7 @@ def cipher_from_key(secret_key: str | None) -> Fernet:
 
 
 class CredentialStore:
-    """The tokens of one athlete for one source (implements connectors.sync.TokenStore)."""
+    """The tokens of one athlete for one source (implements connectors.source.TokenStore)."""
 
     def __init__(self, engine: Engine, cipher: Fernet, athlete_id: int, source: str) -> None:
         self._engine = engine
@@ -117,3 +118,18 @@ def connected_sources(session: Session, athlete_id: int) -> list[str]:
     return sorted(
         session.scalars(select(Credential.source).where(Credential.athlete_id == athlete_id))
     )
+
+
+def athlete_sources(
+    session: Session, athlete: str | None, sources: Collection[str]
+) -> list[tuple[str, str]]:
+    """(athlete name, source) of every stored credential among `sources`, of `athlete` only
+    when given (UnknownAthlete, bad input, when there is none), ordered by name and source."""
+    query = select(Athlete.name, Credential.source).join(
+        Credential, Credential.athlete_id == Athlete.id
+    )
+    if athlete is not None:
+        get_athlete(session, athlete)
+        query = query.where(Athlete.name == athlete)
+    rows = session.execute(query.order_by(Athlete.name, Credential.source)).all()
+    return [(name, source) for name, source in rows if source in sources]

@@ -4,7 +4,7 @@ announces, and published afterwards; its dedupe key makes re-runs announce nothi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from warehouse.models import Event
+from warehouse.models import Activity, Athlete, Event, Race, WeeklyLoad
 
 
 def record_event(
@@ -44,3 +44,55 @@ def unpublished(session: Session, limit: int = 1000) -> Sequence[Event]:
 def mark_published(session: Session, event_ids: Sequence[int], at: datetime) -> None:
     if event_ids:
         session.execute(update(Event).where(Event.id.in_(event_ids)).values(published_at=at))
+
+
+def record_athlete_events(
+    session: Session,
+    athlete: Athlete,
+    *,
+    today: date,
+    since: datetime,
+    last_week: str,
+    race_window_days: int,
+) -> int:
+    """Record what happened to one athlete, in the caller's transaction; returns the new
+    events. `activity.created` for each canonical activity stored since `since`, `week.big`
+    when the stored week `last_week` (its ISO label) is big, `race.upcoming` for each race in
+    the next `race_window_days` days from the athlete's `today`. Re-runs record nothing twice."""
+    count = 0
+    new_activities = session.scalars(
+        select(Activity)
+        .where(Activity.athlete_id == athlete.id)
+        .where(Activity.created_at >= since)
+        .where(Activity.canonical_id == Activity.id)
+    )
+    for activity in new_activities:
+        count += record_event(session, "activity.created", athlete_id=athlete.id,
+                     dedupe_key=f"activity.created:{activity.id}",
+                     payload={"athlete": athlete.name, "activity_id": activity.id,
+                              "source": activity.source, "sport": activity.sport,
+                              "local_date": activity.local_date.isoformat(),
+                              "distance_m": activity.distance_m})  # fmt: skip
+    big = session.scalar(
+        select(WeeklyLoad)
+        .where(WeeklyLoad.athlete_id == athlete.id)
+        .where(WeeklyLoad.week == last_week)
+        .where(WeeklyLoad.big_week.is_(True))
+    )
+    if big is not None:
+        count += record_event(session, "week.big", athlete_id=athlete.id,
+                     dedupe_key=f"week.big:{athlete.id}:{big.week}",
+                     payload={"athlete": athlete.name, "week": big.week,
+                              "distance_km": big.distance_km, "acwr": big.acwr})  # fmt: skip
+    races = session.scalars(
+        select(Race)
+        .where(Race.athlete_id == athlete.id)
+        .where(Race.race_date.between(today, today + timedelta(days=race_window_days)))
+    )
+    for race in races:
+        count += record_event(session, "race.upcoming", athlete_id=athlete.id,
+                     dedupe_key=f"race.upcoming:{athlete.id}:{race.race_date}:{race.name}",
+                     payload={"athlete": athlete.name, "race": race.name,
+                              "date": race.race_date.isoformat(), "priority": race.priority,
+                              "days": (race.race_date - today).days})  # fmt: skip
+    return count

@@ -21,7 +21,7 @@ import requests
 from garminconnect import client as gc_client
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
-from connectors.sync import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
+from connectors.source import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from connectors.garmin.client import (
     _tokens_of,
     tokens_from_file_text,
 )
-from connectors.sync import TokenStore
+from connectors.source import TokenStore
 
 
 def login_with_password(

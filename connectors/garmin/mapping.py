@@ -15,7 +15,7 @@ from typing import Any
 
 from connectors.exercises import normalise_exercise
 from connectors.records import Activity, BodyWeight, LiftSet, SportFamily
-from connectors.sync import MalformedItem
+from connectors.source import MalformedItem
 
 # Garmin's running subtypes (parentTypeId 1) plus the parent itself. Anything whose parent is
 # running counts too, so a new subtype is a run without a code change.

@@ -17,8 +17,7 @@ from stravalib.client import Client
 from stravalib.protocol import ApiV3, RequestMethod
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
-from connectors.strava.budget import StravaRateBudget
-from connectors.sync import (
+from connectors.source import (
     Clock,
     RetryPolicy,
     Sleep,
@@ -26,6 +25,7 @@ from connectors.sync import (
     call_with_retries,
     parse_retry_after,
 )
+from connectors.strava.budget import StravaRateBudget
 
 log = logging.getLogger(__name__)
 

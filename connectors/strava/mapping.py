@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from connectors.records import Activity, SportFamily
-from connectors.sync import MalformedItem
+from connectors.source import MalformedItem
 
 RUN_SUB_SPORTS: Mapping[str, str] = {"Run": "generic", "TrailRun": "trail", "VirtualRun": "virtual"}
 _FAMILIES: Mapping[str, SportFamily] = {

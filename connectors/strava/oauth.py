@@ -11,6 +11,7 @@ from stravalib import exc
 from stravalib.protocol import Scope
 
 from connectors.errors import AuthExpired
+from connectors.source import TokenStore
 from connectors.strava.client import (
     StravaApp,
     StravaEndpoints,
@@ -19,7 +20,6 @@ from connectors.strava.client import (
     translate_fault,
     validate_tokens,
 )
-from connectors.sync import TokenStore
 
 # The athlete pastes the `code` from the address bar of this page; nothing needs to listen.
 DEFAULT_REDIRECT_URI = "http://localhost/exchange_token"

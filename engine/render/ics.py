@@ -16,7 +16,7 @@ from icalendar import Calendar, Event
 
 from engine.prescription.model import Prescription
 from engine.render.changes import Change, changes_text
-from engine.render.text import headline, warmup_text
+from engine.render.phrases import headline, warmup_text
 
 PRODID = "-//ironmiles//squat plan//EN"
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from engine.prescription.model import Prescription
 from engine.render.changes import Change, changes_text
-from engine.render.text import day_text, headline, warmup_text
+from engine.render.phrases import day_text, headline, warmup_text
 
 
 def plan_markdown(

@@ -10,8 +10,17 @@ from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
-from flows.cli import sync as sync_cli
+from flows.cli import (
+    activities,
+    activity_links,
+    athletes,
+    connect,
+    demo,
+    lifts,
+    plan,
+    sync_command,
+    weekly,
+)
 from flows.cli.common import err_console, redacted_database_url
 from warehouse.errors import BadInput, WarehouseError
 
@@ -61,8 +70,8 @@ app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
-app.add_typer(sync_cli.connect_app, name="connect")
-app.command("sync")(sync_cli.sync)
+app.add_typer(connect.connect_app, name="connect")
+app.command("sync")(sync_command.sync)
 
 
 def main() -> None:

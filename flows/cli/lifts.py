@@ -33,7 +33,7 @@ from flows.cli.common import (
     utc_today,
 )
 from warehouse.athletes import get_athlete
-from warehouse.imports_log import log_import
+from warehouse.import_log import log_import
 from warehouse.lifts import list_lift_sets, next_set_index, store_lift_sets
 
 lift_app = typer.Typer(no_args_is_help=True, help="Record, import and list lifts.")

@@ -16,7 +16,7 @@ from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
 from flows.cli.common import console, exit_bad_input, print_json, transaction
-from flows.planning import plan_week
+from flows.planning import refresh_and_plan_week
 from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
 from warehouse.plans import set_rule_overrides
@@ -47,7 +47,7 @@ def plan(
                 # Next week on the athlete's wall clock, as the nightly re-plan counts it.
                 athlete = get_athlete(session, name)
                 week = next_week(local_today(now, athlete.timezone))
-            result = plan_week(session, name, week, now=now)
+            result = refresh_and_plan_week(session, name, week, now=now)
     except EngineError as error:
         exit_bad_input(str(error))
     if format is PlanFormat.json:

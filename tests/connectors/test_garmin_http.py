@@ -11,8 +11,8 @@ import pytest
 from connectors.errors import AuthExpired, RateLimited, ServerBusy
 from connectors.garmin.client import GarminApi, GarminEndpoints
 from connectors.garmin.login import import_token_file, login_with_password
-from connectors.garmin.sync import fetch_weigh_ins, iter_activity_pages
-from connectors.sync import RetryPolicy
+from connectors.garmin.pages import fetch_weigh_ins, iter_activity_pages
+from connectors.source import RetryPolicy
 from tests.servers import FakeGarmin, exercise_sets_payload, garmin_item
 from tests.sync_fixtures import FakeClock, MemoryStore
 

@@ -20,7 +20,7 @@ from connectors.garmin.mapping import (
     map_weigh_ins,
     sport_of,
 )
-from connectors.sync import MalformedItem
+from connectors.source import MalformedItem
 
 
 def load(shared_data: Path, *parts: str) -> Any:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from connectors.errors import ServerBusy, UpstreamChanged
-from connectors.sync import RetryPolicy, call_with_retries
+from connectors.source import RetryPolicy, call_with_retries
 
 
 def test_retries_then_succeeds_with_backoff() -> None:

@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy
+from connectors.source import RetryPolicy, SyncPage
 from connectors.strava.budget import StravaRateBudget
 from connectors.strava.client import StravaApi, StravaApp, StravaEndpoints
 from connectors.strava.oauth import authorization_url, exchange_code
-from connectors.strava.sync import iter_activity_pages
-from connectors.sync import RetryPolicy, SyncPage
+from connectors.strava.pages import iter_activity_pages
 from tests.servers import FakeStrava, StravaTemplates, strava_item
 from tests.sync_fixtures import FakeClock, MemoryStore
 

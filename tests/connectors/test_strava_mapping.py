@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from connectors.source import MalformedItem
 from connectors.strava.mapping import map_activity, sport_of
-from connectors.sync import MalformedItem
 
 
 def load(shared_data: Path, *parts: str) -> Any:

@@ -189,7 +189,7 @@ def test_default_week_is_next_week_on_the_athletes_clock(
 ) -> None:
     # Sunday 2026-11-29 22:00 UTC is already Monday 2026-11-30 (W49) in Tokyo and still
     # Sunday (W48) in Los Angeles: "next week" is W50 for one and W49 for the other, as the
-    # nightly re-plan (flows.after_sync) counts it.
+    # nightly re-plan (flows.nightly) counts it.
     monkeypatch.setattr(cli_common, "utc_now", lambda: datetime(2026, 11, 29, 22, tzinfo=UTC))
     for name, zone in (("tomo", "Asia/Tokyo"), ("lena", "America/Los_Angeles")):
         added = run_cli("athlete", "add", name, "--body-weight", "60", "--timezone", zone)

@@ -36,7 +36,7 @@ def test_nightly_flow_records_each_source_and_goes_on(
     strava_templates: StravaTemplates,
     warehouse_url: str,
 ) -> None:
-    from flows.sync import nightly_sync
+    from flows.nightly_flow import nightly_sync
 
     for name in list(os.environ):
         if name.startswith("IRONMILES_") and name != "IRONMILES_SHARED_DIR":

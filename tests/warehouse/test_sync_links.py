@@ -13,7 +13,7 @@ from warehouse.db import session_scope
 from warehouse.errors import BadInput, NotFound
 from warehouse.linking import correct_distance, counted_distance_m, unlink
 from warehouse.models import Activity as ActivityRow
-from warehouse.sync import store_page, sync_state
+from warehouse.sync_state import store_page, sync_state
 
 T0 = datetime(2026, 1, 8, 14, 10, 21, tzinfo=UTC)
 

@@ -68,7 +68,7 @@ def test_a_failure_while_storing_rolls_the_whole_file_back(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise IntegrityError("INSERT INTO lift_sets", {}, Exception("simulated constraint failure"))
 
-    monkeypatch.setattr("warehouse.imports.store_lift_sets", broken)
+    monkeypatch.setattr("warehouse.file_records.store_lift_sets", broken)
     summary = import_inputs(
         warehouse_engine, name,
         [memory_input("multi.fit", MULTI.read_bytes()), memory_input("run.fit", RUN.read_bytes())],

@@ -1,15 +1,12 @@
-"""`ironmiles connect garmin|strava NAME` and `ironmiles sync`."""
+"""`ironmiles connect garmin|strava NAME`: log in once, store the tokens encrypted."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import parse_qs, urlsplit
 
 import typer
-from rich.table import Table
 from sqlalchemy import Engine
 
 from connectors.errors import AuthExpired, InputError
@@ -22,38 +19,16 @@ from connectors.strava.oauth import (
     exchange_code,
     store_given_tokens,
 )
-from flows.after_sync import follow_up
-from flows.cli.common import (
-    TableOrJson,
-    configured_engine,
-    console,
-    err_console,
-    exit_bad_input,
-    print_json,
-)
+from flows.cli.common import configured_engine, console, err_console, exit_bad_input
 from flows.settings import Settings, load_settings
-from flows.sync_core import (
-    SOURCES,
-    Source,
-    SourceOutcome,
-    deps_from_settings,
-    quiet_library_loggers,
-    run_sync,
-    strava_app_from,
-)
+from flows.source_runs import strava_app_from
 from warehouse.athletes import get_athlete
 from warehouse.credentials import CredentialStore, cipher_from_key
 from warehouse.db import session_scope
 from warehouse.migrate import upgrade
-from warehouse.sync import finish_run
+from warehouse.sync_state import finish_run
 
 connect_app = typer.Typer(no_args_is_help=True, help="Connect an athlete's Garmin or Strava.")
-
-
-class SourceChoice(StrEnum):
-    garmin = "garmin"
-    strava = "strava"
-    all = "all"
 
 
 def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, CredentialStore]:
@@ -188,52 +163,3 @@ def connect_strava(
             "note: set IRONMILES_STRAVA_CLIENT_ID and IRONMILES_STRAVA_CLIENT_SECRET before the "
             "sync, which needs them to refresh the access token"
         )
-
-
-def _sources(choice: SourceChoice) -> tuple[Source, ...]:
-    return SOURCES if choice is SourceChoice.all else (choice.value,)  # type: ignore[return-value]
-
-
-def sync(
-    athlete: Annotated[str | None, typer.Option(help="Only this athlete")] = None,
-    source: Annotated[SourceChoice, typer.Option(help="garmin, strava or all")] = SourceChoice.all,
-    format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
-) -> None:
-    """Fetch what is new from every connected source and store it once; prints a summary.
-
-    Exit 1 when a source failed unexpectedly; a token that needs a new `connect` or a spent
-    Strava budget is reported in the summary (and in sync_state) without failing the run.
-    """
-    quiet_library_loggers()
-    deps = deps_from_settings(load_settings())
-    started = datetime.now(UTC)
-    try:
-        outcomes = run_sync(deps, athlete, _sources(source))
-        followed = follow_up(deps.engine, now=datetime.now(UTC), since=started)
-    finally:
-        deps.engine.dispose()
-    err_console.print(followed.summary())
-    if format is TableOrJson.json:
-        print_json([o.as_dict() for o in outcomes])
-    else:
-        _print_summary(outcomes)
-    if any(o.status == "error" for o in outcomes):
-        raise typer.Exit(1)
-
-
-def _print_summary(outcomes: list[SourceOutcome]) -> None:
-    if not outcomes:
-        err_console.print(
-            "nothing to sync: connect a source with `ironmiles connect garmin|strava NAME`"
-        )
-        return
-    table = Table("athlete", "source", "status", "new", "seen", "lift sets", "weigh-ins",
-                  "skipped", "calls", "note")  # fmt: skip
-    for o in outcomes:
-        note = o.error or ""
-        if o.status == "needs_reauth":
-            note = f"run `ironmiles connect {o.source} {o.athlete}` ({note})"
-        table.add_row(o.athlete, o.source, o.status, str(o.activities_added),
-                      str(o.activities_seen), str(o.lift_sets_added), str(o.body_weights),
-                      str(o.skipped), str(o.calls), note)  # fmt: skip
-    console.print(table)

@@ -23,7 +23,7 @@ from connectors.garmin.mapping import (
     parse_naive,
 )
 from connectors.records import Activity, LiftSet
-from connectors.sync import MalformedItem, Skipped, SyncPage
+from connectors.source import MalformedItem, Skipped, SyncPage
 
 log = logging.getLogger(__name__)
 

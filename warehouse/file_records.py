@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from connectors.records import Activity, LiftSet
 from warehouse.activities import store_activities
-from warehouse.imports_log import log_import
+from warehouse.import_log import log_import
 from warehouse.lifts import store_lift_sets
 from warehouse.models import Activity as ActivityRow
 from warehouse.models import ImportLog

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from connectors.errors import TooManyPages, UpstreamChanged
 from connectors.records import Activity
+from connectors.source import MalformedItem, Skipped, SyncPage
 from connectors.strava.client import StravaApi
 from connectors.strava.mapping import map_activity
-from connectors.sync import MalformedItem, Skipped, SyncPage
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from connectors.garmin.client import GarminEndpoints
 from connectors.strava.budget import StravaRateBudget
 from connectors.strava.client import StravaApp, StravaEndpoints
-from flows.sync_core import SourceOutcome, SyncConfig, SyncDeps, run_sync
+from flows.source_runs import SourceOutcome, SyncConfig, SyncDeps, run_sync
 from tests.conftest import Cli
 from tests.servers import (
     FakeGarmin,

@@ -133,27 +133,32 @@ def store_body_weights(session: Session, athlete_id: int, weights: Sequence[Body
     )
 
 
-def garmin_details_known(session: Session, athlete_id: int) -> set[str]:
-    """Garmin activities whose strength sets or multisport legs are already stored: a re-read of
-    the overlap window does not fetch them again."""
+def details_known(session: Session, athlete_id: int, source: str) -> set[str]:
+    """The source's activities whose strength sets or multisport legs are already stored: a
+    re-read of the overlap window does not fetch them again."""
     with_sets = session.scalars(
         select(LiftSession.source_id)
         .where(LiftSession.athlete_id == athlete_id)
-        .where(LiftSession.source == "garmin")
+        .where(LiftSession.source == source)
     )
     parents = session.scalars(
         select(ActivityRow.parent_source_id)
         .where(ActivityRow.athlete_id == athlete_id)
-        .where(ActivityRow.source == "garmin")
+        .where(ActivityRow.source == source)
         .where(ActivityRow.parent_source_id.is_not(None))
         .distinct()
     )
     return {*with_sets, *(p for p in parents if p is not None)}
 
 
+def garmin_details_known(session: Session, athlete_id: int) -> set[str]:
+    return details_known(session, athlete_id, "garmin")
+
+
 __all__ = [
     "StoredPage",
     "all_states",
+    "details_known",
     "finish_run",
     "garmin_details_known",
     "start_run",

@@ -1,5 +1,8 @@
 """What every API connector shares: injected seams (clock, sleep, token store), the page it
-yields, and the bounded retry of transient failures.
+yields, the bounded retry of transient failures, and the `SourceSync` protocol that each
+connected source (connectors/garmin/source.py, connectors/strava/source.py) implements for the
+nightly composition (flows/nightly.py): its cursor and watermark maths, overlap window and
+extras (Garmin's weigh-ins) live with the connector; storing the pages is the caller's.
 
 Nothing here performs I/O by itself; the callers pass in whatever has a side effect.
 """
@@ -7,10 +10,10 @@ Nothing here performs I/O by itself; the callers pass in whatever has a side eff
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from connectors.errors import ServerBusy
 from connectors.records import Activity, BodyWeight, LiftSet
@@ -19,6 +22,11 @@ Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware UTC."""
 
 Sleep = Callable[[float], None]
+
+SourceName = Literal["garmin", "strava"]
+"""A source an athlete connects and the nightly job syncs (records.RecordSource also names the
+file formats and manual entry, which are imported, not synced)."""
+SOURCE_NAMES: tuple[SourceName, ...] = ("garmin", "strava")
 
 T = TypeVar("T")
 
@@ -111,3 +119,46 @@ class MalformedItem(ValueError):
         self.source_id = source_id
         self.reason = reason
         super().__init__(f"item {source_id}: {reason}")
+
+
+# -- the protocol of a connected source ---------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SyncStart:
+    """What the warehouse holds for one athlete's source when its run starts."""
+
+    watermark: datetime | None
+    """Everything that started before it was delivered (None: never synced)."""
+    cursor: Mapping[str, Any]
+    """What the source's last successful run asked to keep (SourceRun.cursor)."""
+    details_known: frozenset[str] = frozenset()
+    """Source ids whose details (strength sets, multisport legs) are already stored."""
+
+
+class SourceRun(Protocol):
+    """One run of one source for one athlete: its pages, then what to keep for the next run."""
+
+    @property
+    def calls(self) -> int:
+        """API requests made so far (those of a failed page included)."""
+        ...
+
+    def pages(self) -> Iterator[SyncPage]:
+        """The new records, page by page, each to be stored in one transaction before the
+        next one is asked for."""
+        ...
+
+    def cursor(self) -> dict[str, Any]:
+        """What to store once every page is stored (merged into the source's cursor)."""
+        ...
+
+
+class SourceSync(Protocol):
+    """A connected source: built once per night with its seams (endpoints, clock, sleep,
+    budgets), then started once per athlete with that athlete's tokens and state."""
+
+    @property
+    def name(self) -> SourceName: ...
+
+    def start(self, tokens: TokenStore, start: SyncStart) -> SourceRun: ...

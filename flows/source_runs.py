@@ -1,12 +1,11 @@
-"""The nightly sync: for every athlete and connected source, fetch what is new and store it once.
+"""One athlete-source unit of the nightly job: fetch what is new from one connected source and
+store it once, page by page.
 
-Composition root: builds the connectors and the token stores from settings, then for each
-athlete and source runs connector -> warehouse page by page. Expected outcomes (a rejected token,
-a spent rate budget) become the source's status; anything else is caught at the boundary
-(`run_sync`, or the Prefect flow `nightly_sync`), recorded in sync_state, and the others go on.
-
-The CLI calls `run_sync` directly: Prefect's ephemeral API takes about 25 s to start, which a
-person running `ironmiles sync` should not wait for; the flow wraps the same function per task.
+Builds each source's `SourceSync` (connectors/<source>/source.py) from the run's dependencies
+through the registry `SOURCE_SYNCS`, then runs connector -> warehouse. Expected outcomes (a
+rejected token, a spent rate budget) become the source's status; anything else is caught at the
+boundary (the task runner of flows/nightly.py, or `run_sync`), recorded in sync_state by
+`record_failure`, and the others go on.
 """
 
 from __future__ import annotations
@@ -16,33 +15,43 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any
 
 from cryptography.fernet import Fernet
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.exc import StatementError
 
 from connectors.errors import AuthExpired, ConnectorError, RateLimited
-from connectors.garmin.client import GarminApi, GarminEndpoints
-from connectors.garmin.sync import fetch_weigh_ins
-from connectors.garmin.sync import iter_activity_pages as garmin_pages
+from connectors.garmin.client import GarminEndpoints
+from connectors.garmin.source import GarminSource
+from connectors.source import (
+    SOURCE_NAMES,
+    Clock,
+    Sleep,
+    SourceName,
+    SourceSync,
+    SyncPage,
+    SyncStart,
+)
 from connectors.strava.budget import StravaRateBudget
-from connectors.strava.client import StravaApi, StravaApp, StravaEndpoints
-from connectors.strava.sync import iter_activity_pages as strava_pages
-from connectors.sync import Clock, Sleep, SyncPage
+from connectors.strava.client import StravaApp, StravaEndpoints
+from connectors.strava.source import StravaSource
 from flows.settings import Settings
 from warehouse.athletes import get_athlete
-from warehouse.credentials import CredentialStore, CredentialUnreadable, cipher_from_key
+from warehouse.credentials import (
+    CredentialStore,
+    CredentialUnreadable,
+    athlete_sources,
+    cipher_from_key,
+)
 from warehouse.db import make_engine, session_scope
 from warehouse.errors import BadInput
 from warehouse.migrate import upgrade
-from warehouse.models import Athlete, Credential
-from warehouse.sync import finish_run, garmin_details_known, start_run, store_page, sync_state
+from warehouse.models import Athlete
+from warehouse.sync_state import details_known, finish_run, start_run, store_page, sync_state
 
-Source = Literal["garmin", "strava"]
-SOURCES: tuple[Source, ...] = ("garmin", "strava")
+SOURCES = SOURCE_NAMES
 HISTORY_START = date(2000, 1, 1)
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 log = logging.getLogger("ironmiles.sync")
 
@@ -149,64 +158,65 @@ def _scrub(message: str, store: CredentialStore) -> str:
     return message
 
 
-def _sync_garmin(deps: SyncDeps, athlete: Athlete, outcome: SourceOutcome) -> dict[str, Any]:
+def _garmin(deps: SyncDeps) -> SourceSync:
     config = deps.config
-    with session_scope(deps.engine) as session:
-        state = start_run(session, athlete.id, "garmin", deps.clock())
-        watermark, cursor = state.watermark, dict(state.cursor or {})
-        known = garmin_details_known(session, athlete.id)
-    api = GarminApi(
-        deps.store(athlete.id, "garmin"),
+    return GarminSource(
         endpoints=config.garmin,
+        clock=deps.clock,
         sleep=deps.sleep,
+        overlap=config.overlap,
+        history_start=config.history_start,
+        page_size=config.garmin_page_size,
         timeout_s=config.timeout_s,
+        weigh_ins=config.weigh_ins,
     )
-    try:
-        since = (watermark - config.overlap).date() if watermark else config.history_start
-        pages = garmin_pages(
-            api, since=since, page_size=config.garmin_page_size, details_known=known
-        )
-        for page in pages:
-            _store(deps, athlete, "garmin", page, outcome)
-        if not config.weigh_ins:
-            return {}
-        checked = cursor.get("weigh_ins_through")
-        weigh_since = (
-            date.fromisoformat(checked) - config.overlap if checked else config.history_start
-        )
-        today = deps.clock().date()
-        page = fetch_weigh_ins(api, since=weigh_since, until=today + timedelta(days=1))
-        _store(deps, athlete, "garmin", page, outcome)
-        return {"weigh_ins_through": today.isoformat()}
-    finally:
-        outcome.calls = api.calls  # every request, those of a failed page included
 
 
-def _sync_strava(deps: SyncDeps, athlete: Athlete, outcome: SourceOutcome) -> dict[str, Any]:
+def _strava(deps: SyncDeps) -> SourceSync:
     config = deps.config
     if config.strava_app is None:
         raise BadInput(
             "Strava needs IRONMILES_STRAVA_CLIENT_ID and IRONMILES_STRAVA_CLIENT_SECRET "
             "(the application at https://www.strava.com/settings/api) to refresh tokens"
         )
-    with session_scope(deps.engine) as session:
-        watermark = start_run(session, athlete.id, "strava", deps.clock()).watermark
-    api = StravaApi(
-        deps.store(athlete.id, "strava"),
-        config.strava_app,
+    return StravaSource(
+        app=config.strava_app,
         endpoints=config.strava,
         budget=deps.strava_budget,
         clock=deps.clock,
         sleep=deps.sleep,
+        overlap=config.overlap,
         timeout_s=config.timeout_s,
     )
-    after = watermark - config.overlap if watermark else EPOCH
+
+
+SOURCE_SYNCS: Mapping[SourceName, Callable[[SyncDeps], SourceSync]] = {
+    "garmin": _garmin,
+    "strava": _strava,
+}
+"""The registry: a new source is its connector folder (a SourceSync) plus one line here."""
+
+
+def _run_source(
+    deps: SyncDeps, athlete: Athlete, source: SourceName, outcome: SourceOutcome
+) -> dict[str, Any]:
+    """Start the source's run from the stored state, store its pages one transaction each,
+    and return the cursor it asks to keep."""
+    syncer = SOURCE_SYNCS[source](deps)
+    with session_scope(deps.engine) as session:
+        state = start_run(session, athlete.id, source, deps.clock())
+        start = SyncStart(
+            watermark=state.watermark,
+            cursor=dict(state.cursor or {}),
+            details_known=frozenset(details_known(session, athlete.id, source)),
+        )
+    run = syncer.start(deps.store(athlete.id, source), start)
     try:
-        for page in strava_pages(api, after=after):
-            _store(deps, athlete, "strava", page, outcome)
+        for page in run.pages():
+            _store(deps, athlete, source, page, outcome)
     finally:
-        outcome.calls = api.calls
-    return {}
+        outcome.calls = run.calls  # every request, those of a failed page included
+    return run.cursor()
 
 
 def _store(
@@ -227,13 +237,7 @@ def _store(
     outcome.add(page, stored)
 
 
-_RUNNERS: Mapping[Source, Callable[[SyncDeps, Athlete, SourceOutcome], dict[str, Any]]] = {
-    "garmin": _sync_garmin,
-    "strava": _sync_strava,
-}
-
-
-def sync_source(deps: SyncDeps, athlete_name: str, source: Source) -> SourceOutcome:
+def sync_source(deps: SyncDeps, athlete_name: str, source: SourceName) -> SourceOutcome:
     """Sync one source of one athlete. A rejected token or a spent budget is an outcome (the
     status says so); any other failure propagates to the boundary."""
     with session_scope(deps.engine) as session:
@@ -241,7 +245,7 @@ def sync_source(deps: SyncDeps, athlete_name: str, source: Source) -> SourceOutc
     outcome = SourceOutcome(athlete=athlete_name, source=source)
     store = deps.store(athlete.id, source)
     try:
-        cursor = {**_RUNNERS[source](deps, athlete, outcome), "retry_after_s": None}
+        cursor = {**_run_source(deps, athlete, source, outcome), "retry_after_s": None}
     except (AuthExpired, CredentialUnreadable) as err:
         outcome.status, outcome.error = "needs_reauth", _scrub(str(err), store)
         cursor = {}
@@ -257,7 +261,7 @@ def sync_source(deps: SyncDeps, athlete_name: str, source: Source) -> SourceOutc
 
 
 def record_failure(
-    deps: SyncDeps, athlete_name: str, source: Source, err: BaseException
+    deps: SyncDeps, athlete_name: str, source: SourceName, err: BaseException
 ) -> SourceOutcome:
     """The boundary's bookkeeping for an unexpected failure: status `error`, and go on."""
     if isinstance(err, ConnectorError):
@@ -302,23 +306,18 @@ def quiet_library_loggers() -> None:
 
 
 def plan_runs(
-    deps: SyncDeps, athlete: str | None, sources: Iterable[Source]
-) -> list[tuple[str, Source]]:
+    deps: SyncDeps, athlete: str | None, sources: Iterable[SourceName]
+) -> list[tuple[str, SourceName]]:
     """(athlete, source) pairs to run: every connected source of the chosen athletes."""
     wanted = set(sources)
     with session_scope(deps.engine) as session:
-        query = select(Athlete.name, Credential.source).join(
-            Credential, Credential.athlete_id == Athlete.id
-        )
-        if athlete is not None:
-            get_athlete(session, athlete)  # UnknownAthlete (bad input) before anything runs
-            query = query.where(Athlete.name == athlete)
-        rows = session.execute(query.order_by(Athlete.name, Credential.source)).all()
+        # UnknownAthlete (bad input) before anything runs.
+        rows = athlete_sources(session, athlete, wanted)
     return [(name, source) for name, source in rows if source in wanted]
 
 
 def run_sync(
-    deps: SyncDeps, athlete: str | None = None, sources: Sequence[Source] = SOURCES
+    deps: SyncDeps, athlete: str | None = None, sources: Sequence[SourceName] = SOURCES
 ) -> list[SourceOutcome]:
     """Every planned (athlete, source), one after the other; one failure never stops the rest."""
     outcomes = []

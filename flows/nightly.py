@@ -1,0 +1,160 @@
+"""The nightly job, composed once: sync each athlete's connected sources -> store -> weekly
+load -> events -> re-plan (architecture steps 3 to 6). `ironmiles sync` and the Prefect flow
+(flows/nightly_flow.py) both call `run_nightly`; what differs between them is passed in: the
+clock (SyncDeps.clock), the task runner that runs the athlete-source units (in sequence for the
+CLI, Prefect tasks in the flow), the HTTP seams (SyncDeps.config) and the event publisher (the
+CLI has none: events wait in the outbox).
+
+Weekly load is refreshed once per night for every athlete whose data changed; each re-plan is
+then handed that fresh load (plan_week reads the stored rows) instead of refreshing again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+from typing import Any, Protocol, TypeVar
+
+from sqlalchemy import Engine
+
+from connectors.source import SOURCE_NAMES, SourceName
+from engine.prescription.weeks import next_week, week_of
+from flows.planning import plan_week
+from flows.source_runs import SourceOutcome, SyncDeps, plan_runs, record_failure, sync_source
+from flows.weekly_load import local_today, refresh_weekly_load
+from warehouse.db import session_scope
+from warehouse.events import mark_published, record_athlete_events, unpublished
+from warehouse.models import Athlete, Event
+
+RACE_NOTICE_DAYS = 21  # the widest race window of the rules (an A race's reduced window)
+
+T = TypeVar("T")
+Unit = tuple[str, SourceName]
+"""One athlete-source unit of work: (athlete name, source)."""
+Publish = Callable[[Event], None]
+"""Sends one outbox event on (the flow's: to Prefect's event system)."""
+
+
+class TaskRunner(Protocol):
+    """How the composition's work is run: the units, and the steps after them."""
+
+    def each(
+        self, run: Callable[[str, SourceName], SourceOutcome], units: Sequence[Unit]
+    ) -> list[SourceOutcome | BaseException]:
+        """`run` for every unit; a unit that failed gives its exception, in the units' order."""
+        ...
+
+    def step(self, name: str, fn: Callable[[], T]) -> T:
+        """One step of the night (follow-up, publish); its failure propagates."""
+        ...
+
+
+class InSequence:
+    """The CLI's runner: one unit after the other, in this process, no orchestration."""
+
+    def each(
+        self, run: Callable[[str, SourceName], SourceOutcome], units: Sequence[Unit]
+    ) -> list[SourceOutcome | BaseException]:
+        results: list[SourceOutcome | BaseException] = []
+        for athlete, source in units:
+            try:
+                results.append(run(athlete, source))
+            except Exception as err:  # the boundary: the composition records it, goes on
+                results.append(err)
+        return results
+
+    def step(self, name: str, fn: Callable[[], T]) -> T:
+        return fn()
+
+
+@dataclass
+class FollowUp:
+    refreshed: tuple[int, ...] = ()
+    plans: list[tuple[str, str, int]] = field(default_factory=list)
+    """(athlete, week, stored version) of each re-plan."""
+    events: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"weekly load recomputed for {len(self.refreshed)} athlete(s); "
+            f"{len(self.plans)} squat plan(s) made; {self.events} new event(s)"
+        )
+
+
+@dataclass
+class Night:
+    """What one run of the nightly job did."""
+
+    outcomes: list[SourceOutcome]
+    followed: FollowUp
+    published: int = 0
+
+    def outcome_dicts(self) -> list[dict[str, Any]]:
+        return [outcome.as_dict() for outcome in self.outcomes]
+
+
+def run_nightly(
+    deps: SyncDeps,
+    *,
+    athlete: str | None = None,
+    sources: Sequence[SourceName] = SOURCE_NAMES,
+    runner: TaskRunner | None = None,
+    publish: Publish | None = None,
+) -> Night:
+    """Sync every connected source of the chosen athletes (all when None), then recompute,
+    announce and re-plan for the athletes whose data changed, then publish the new events
+    when a publisher is given. One unit's failure is recorded and never stops the others."""
+    runner = runner or InSequence()
+    started = deps.clock()
+    units = plan_runs(deps, athlete, sources)
+    results = runner.each(partial(sync_source, deps), units)
+    outcomes = [
+        result if isinstance(result, SourceOutcome) else record_failure(deps, name, src, result)
+        for (name, src), result in zip(units, results, strict=True)
+    ]
+    followed = runner.step(
+        "follow-up", lambda: follow_up(deps.engine, now=deps.clock(), since=started)
+    )
+    published = 0
+    if publish is not None:
+        published = runner.step(
+            "publish-events", lambda: publish_events(deps.engine, publish, now=deps.clock())
+        )
+    return Night(outcomes=outcomes, followed=followed, published=published)
+
+
+def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:
+    """Recompute (once), announce and re-plan for every athlete whose data changed. `since` is
+    when the sync started: activities stored after it are announced as created."""
+    with session_scope(engine) as session:
+        refreshed = refresh_weekly_load(session, now=now)
+    result = FollowUp(refreshed=refreshed.athlete_ids)
+    for athlete_id in refreshed.athlete_ids:
+        # One transaction per athlete: a failed plan for one never holds back the others' rows.
+        with session_scope(engine) as session:
+            athlete = session.get_one(Athlete, athlete_id)
+            today = local_today(now, athlete.timezone)
+            result.events += record_athlete_events(
+                session,
+                athlete,
+                today=today,
+                since=since,
+                last_week=week_of(today - timedelta(days=7)),
+                race_window_days=RACE_NOTICE_DAYS,
+            )
+            plan = plan_week(session, athlete.name, next_week(today), now=now)
+            result.plans.append((athlete.name, plan.week, plan.stored.version))
+    return result
+
+
+def publish_events(engine: Engine, publish: Publish, *, now: datetime) -> int:
+    """Send the outbox's unpublished events on, then mark them sent. A crash in between sends
+    some twice at most (their ids say which), never loses one."""
+    with session_scope(engine) as session:
+        pending = unpublished(session)
+        for event in pending:
+            publish(event)
+        mark_published(session, [event.id for event in pending], now)
+    return len(pending)
