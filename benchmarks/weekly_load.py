@@ -89,7 +89,7 @@ def report_postgres(result: dict[str, Any], args: argparse.Namespace) -> None:
     seconds = result["read_s"]
     rate = total / seconds
     print(
-        f"  read into the engine's polars frames (ADBC, flows.weekly_load.read_load_inputs): "
+        f"  read into the engine's polars frames (ADBC, warehouse.weekly_load): "
         f"{seconds:.2f} s, {rate / 1e6:.2f} M rows/s ({result['activities'] / seconds / 1e6:.2f}"
         f" M activities/s within it); target 1 M rows/s: {'met' if rate >= 1e6 else 'MISSED'}"
     )

@@ -50,7 +50,6 @@ from warehouse.migrate import upgrade
 from warehouse.models import Athlete
 from warehouse.sync_state import details_known, finish_run, start_run, store_page, sync_state
 
-SOURCES = SOURCE_NAMES
 HISTORY_START = date(2000, 1, 1)
 
 log = logging.getLogger("ironmiles.sync")
@@ -317,7 +316,7 @@ def plan_runs(
 
 
 def run_sync(
-    deps: SyncDeps, athlete: str | None = None, sources: Sequence[SourceName] = SOURCES
+    deps: SyncDeps, athlete: str | None = None, sources: Sequence[SourceName] = SOURCE_NAMES
 ) -> list[SourceOutcome]:
     """Every planned (athlete, source), one after the other; one failure never stops the rest."""
     outcomes = []

@@ -151,16 +151,11 @@ def details_known(session: Session, athlete_id: int, source: str) -> set[str]:
     return {*with_sets, *(p for p in parents if p is not None)}
 
 
-def garmin_details_known(session: Session, athlete_id: int) -> set[str]:
-    return details_known(session, athlete_id, "garmin")
-
-
 __all__ = [
     "StoredPage",
     "all_states",
     "details_known",
     "finish_run",
-    "garmin_details_known",
     "start_run",
     "store_body_weights",
     "store_page",
