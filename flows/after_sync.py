@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from engine.prescription.weeks import next_week, week_of
-from flows.planning import plan_week
+from flows.planning import plan_week, provisional_plan_due
 from flows.weekly_load import local_today, refresh_weekly_load
 from warehouse.db import session_scope
 from warehouse.events import record_event
@@ -50,6 +50,20 @@ def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:
             today = local_today(now, athlete.timezone)
             result.events += _record_events(session, athlete, today=today, since=since)
             plan = plan_week(session, athlete.name, next_week(today), now=now)
+            result.plans.append((athlete.name, plan.week, plan.stored.version))
+    # A plan made while its week W-1 was running is provisional: once W-1 has ended, make it
+    # again (changed data or not), so the week's final plan replaces it.
+    with session_scope(engine) as session:
+        due = [
+            a.id
+            for a in session.scalars(select(Athlete))
+            if provisional_plan_due(session, a, now=now)
+        ]
+    for athlete_id in due:
+        with session_scope(engine) as session:
+            athlete = session.get_one(Athlete, athlete_id)
+            week = week_of(local_today(now, athlete.timezone))
+            plan = plan_week(session, athlete.name, week, now=now)
             result.plans.append((athlete.name, plan.week, plan.stored.version))
     return result
 
