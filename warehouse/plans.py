@@ -172,13 +172,14 @@ def _guesses_overruled_by_the_api(
     if not guessed:
         return set()
     group = func.coalesce(Activity.canonical_id, Activity.id)
-    guessed_groups = dict(
-        session.execute(
+    guessed_groups: dict[int, int] = {
+        session_id: grp
+        for session_id, grp in session.execute(
             select(LiftSession.id, group)
             .join(Activity, LiftSession.activity_id == Activity.id)
             .where(LiftSession.id.in_(guessed))
-        ).tuples()
-    )
+        )
+    }
     api_groups = set(
         session.scalars(
             select(group)
