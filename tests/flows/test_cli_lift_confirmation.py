@@ -11,12 +11,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
 
+from connectors.records import Activity
+from connectors.records import LiftSet as RecordSet
 from flows.after_sync import follow_up
 from flows.cli import common as cli_common
 from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 from tests.conftest import Cli
-from warehouse.models import LiftSet, Plan
+from warehouse.models import Athlete, LiftSet, Plan
+from warehouse.sync import store_page
 
 W41 = "2025-W41"  # planned session: Wednesday 2025-10-08
 SQUAT_DAY = datetime(2025, 10, 1, 16, 0, tzinfo=UTC)  # Wednesday of W40, 18:00 in Madrid
@@ -215,3 +219,35 @@ def test_a_plan_made_before_last_week_ended_is_provisional_and_replaced_nightly(
     final = plan(run_cli, "tea")
     assert final["provisional"] is False
     assert "Provisional" not in run_cli("plan", "tea", "--week", W41).stdout
+
+
+@pytest.mark.parametrize(("api_exercise", "expected_kg"), [("lunge", 20.0), ("back_squat", 62.5)])
+def test_the_garmin_apis_names_win_over_the_watchs_guess_for_the_same_session(
+    run_cli: Cli, tmp_path: Path, warehouse_engine: Engine, api_exercise: str, expected_kg: float
+) -> None:
+    """The FIT file says "squat" (the watch's guess, trusted here); the Garmin API, where the
+    athlete corrected the same session, says `api_exercise`: the API's names win."""
+    add_athlete(run_cli, "uma", "72")
+    assert run_cli("athlete", "set", "uma", "--param", "trust_watch_exercise=true").exit_code == 0
+    assert run_cli("import", "uma", str(strength_fit(tmp_path, (8, 60.0)))).exit_code == 0
+    with Session(warehouse_engine) as session, session.begin():
+        athlete_id = session.scalars(select(Athlete.id).where(Athlete.name == "uma")).one()
+        api_session = Activity(
+            source="garmin", source_id="21000000001", start_utc=SQUAT_DAY, local_start=None,
+            sport="strength", elapsed_s=900, moving_s=900,
+        )  # fmt: skip
+        store_page(
+            session, athlete_id=athlete_id, timezone="Europe/Madrid", source="garmin",
+            activities=[api_session],
+            lift_sets=[
+                RecordSet(source="garmin", source_id="21000000001:1", performed_on=SQUAT_DAY.date(),
+                          exercise=api_exercise, set_index=1, reps=8, weight_kg=62.5, rir=3,
+                          session_source_id="21000000001")
+            ],
+        )  # fmt: skip
+    rows = lifts(run_cli, "uma")
+    assert {(r["source"], r["exercise_guessed"]) for r in rows} == {
+        ("fit", True),
+        ("garmin", False),
+    }
+    assert plan(run_cli, "uma")["weight_kg"] == expected_kg
