@@ -95,6 +95,9 @@ class LiftSet:
     session_source_id: str | None = None
     """The source_id of the activity the set belongs to (a Garmin or FIT strength session)."""
     raw: RawPayload = field(default_factory=dict)
+    exercise_guessed: bool = False
+    """The exercise is the watch's own guess (a FIT `set` message's category), not a name a
+    person chose or corrected (manual entry, the Garmin API's exercise sets)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -21,9 +21,10 @@ from sqlalchemy import Engine
 
 from connectors.source import SOURCE_NAMES, SourceName
 from engine.prescription.weeks import next_week, week_of
-from flows.planning import plan_week
+from flows.planning import plan_week, provisional_plan_due
 from flows.source_runs import SourceOutcome, SyncDeps, plan_runs, record_failure, sync_source
 from flows.weekly_load import local_today, refresh_weekly_load
+from warehouse.athletes import list_athletes
 from warehouse.db import session_scope
 from warehouse.events import mark_published, record_athlete_events, unpublished
 from warehouse.models import Athlete, Event
@@ -145,6 +146,16 @@ def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:
                 race_window_days=RACE_NOTICE_DAYS,
             )
             plan = plan_week(session, athlete.name, next_week(today), now=now)
+            result.plans.append((athlete.name, plan.week, plan.stored.version))
+    # A plan made while its week W-1 was running is provisional: once W-1 has ended, make it
+    # again (changed data or not), so the week's final plan replaces it.
+    with session_scope(engine) as session:
+        due = [a.id for a in list_athletes(session) if provisional_plan_due(session, a, now=now)]
+    for athlete_id in due:
+        with session_scope(engine) as session:
+            athlete = session.get_one(Athlete, athlete_id)
+            week = week_of(local_today(now, athlete.timezone))
+            plan = plan_week(session, athlete.name, week, now=now)
             result.plans.append((athlete.name, plan.week, plan.stored.version))
     return result
 

@@ -6,6 +6,7 @@ in (`now`), like everything else with a side effect.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,15 +21,15 @@ from engine.prescription import (
     SetRow,
     WeekLoad,
     prescribe,
-    squat_history,
-    squat_weeks,
+    squat_inputs,
 )
 from engine.prescription.params import Experience, Priority
-from engine.prescription.weeks import day_in_week, shift_week, week_monday
+from engine.prescription.weeks import day_in_week, shift_week, week_monday, week_of
 from engine.render import Change, plan_changes, plan_json
 from engine.render.changes import changes_text
-from flows.weekly_load import refresh_weekly_load
+from flows.weekly_load import local_today, refresh_weekly_load
 from warehouse.athletes import get_athlete
+from warehouse.models import Athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
 
 EXPERIENCES: dict[str, Experience] = {
@@ -53,9 +54,12 @@ class WeekPlan:
         return dict(self.stored.payload)
 
 
-def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RuleParams]:
+def athlete_state(
+    inputs: PlanInputs, week: str, *, provisional: bool = False
+) -> tuple[AthleteState, RuleParams]:
     """The engine's view of the warehouse inputs. Raises engine.errors.ParamError when the
-    stored overrides no longer validate."""
+    stored overrides no longer validate. `provisional`: the week before is still running."""
+    params = RuleParams().with_overrides(inputs.rule_overrides)
     planned = day_in_week(week, inputs.gym_weekday - 1)
     rows = [
         SetRow(
@@ -66,9 +70,18 @@ def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RulePara
             weight_kg=row.weight_kg,
             rir=row.rir,
             warmup=row.warmup,
+            confirmed=row.confirmed,
+            exercise_guessed=row.exercise_guessed,
         )
         for row in inputs.squat_sets
     ]
+    # Only sets that may drive a plan (plausible, or confirmed; not a watch guess unless the
+    # athlete trusts it); the others are named in the plan with their ids (R16).
+    squats = squat_inputs(rows, planned, inputs.body_weight_kg, params)
+    ignored = tuple(
+        dataclasses.replace(left_out, set_id=inputs.squat_sets[index].id)
+        for index, left_out in squats.ignored
+    )
     load = inputs.last_week_load
     state = AthleteState(
         planned_date=planned,
@@ -77,7 +90,7 @@ def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RulePara
         prefers_single_leg=inputs.prefers_single_leg,
         sessions_per_week=inputs.sessions_per_week,
         body_weight_kg=inputs.body_weight_kg,
-        squats=squat_history(rows, planned),
+        squats=squats.history,
         last_week=WeekLoad()
         if load is None
         else WeekLoad(distance_km=load.distance_km, avg4_km=load.avg4_km, acwr=load.acwr),
@@ -86,10 +99,12 @@ def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RulePara
             for race in inputs.races
             if race.priority in PRIORITIES
         ),
-        squat_weeks=squat_weeks(row for row in rows if row.performed_on < week_monday(week)),
+        squat_weeks=squats.weeks,
         history_start=inputs.history_start,
+        ignored_sets=ignored,
+        provisional=provisional,
     )
-    return state, RuleParams().with_overrides(inputs.rule_overrides)
+    return state, params
 
 
 def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
@@ -104,7 +119,10 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
     inputs = plan_inputs(
         session, athlete, before=monday, last_week_start=monday - timedelta(weeks=1)
     )
-    state, params = athlete_state(inputs, week)
+    # Made before the athlete's week W-1 is over, the plan may still change: it says so, and
+    # the nightly re-plan makes it again once W-1 has ended (`provisional_weeks_due`).
+    provisional = local_today(now, athlete.timezone) < monday
+    state, params = athlete_state(inputs, week, provisional=provisional)
     prescription = prescribe(state, params)
     previous = latest_plan(session, athlete.id, shift_week(week, -1))
     changes = plan_changes(None if previous is None else previous.payload, prescription)
@@ -132,3 +150,10 @@ def refresh_and_plan_week(session: Session, name: str, week: str, *, now: dateti
     athlete = get_athlete(session, name)
     refresh_weekly_load(session, now=now, only={athlete.id})
     return plan_week(session, name, week, now=now)
+
+
+def provisional_plan_due(session: Session, athlete: Athlete, *, now: datetime) -> bool:
+    """Whether the athlete's latest plan for their current week was made while the week before
+    was still running: that week has ended now, so the nightly re-plan replaces it."""
+    latest = latest_plan(session, athlete.id, week_of(local_today(now, athlete.timezone)))
+    return latest is not None and bool(latest.payload.get("provisional"))

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from connectors.records import LiftSet
 from warehouse.dirty import mark_dirty
-from warehouse.models import LiftSession
+from warehouse.errors import NotFound
+from warehouse.models import Athlete, BodyWeight, LiftSession
 from warehouse.models import LiftSet as LiftSetRow
 from warehouse.upsert import upsert_rows
 
@@ -28,7 +29,11 @@ SET_UPDATE_COLUMNS = (
     "rpe",
     "warmup",
     "raw",
+    "exercise_guessed",
 )
+# Never updated by a re-read: `confirmed` is a person's decision. Manual entry inserts it true
+# (a person typed the set and it passed the plausibility check); every other source false.
+PERSON_COLUMNS = ("confirmed",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +81,8 @@ def store_lift_sets(
             "warmup": s.warmup,
             "notes": s.notes,
             "raw": dict(s.raw),
+            "exercise_guessed": s.exercise_guessed,
+            "confirmed": s.source == "manual",
         }
         for s in sets
     ]
@@ -146,6 +153,34 @@ def _ensure_sessions(
         )
         ids.update({(source, key): session_id for key, session_id in rows})
     return ids
+
+
+def body_weight_kg_on(session: Session, athlete: Athlete, day: date) -> float | None:
+    """The athlete's body weight on `day`: the latest weigh-in on or before it, else the
+    profile's (what plausibility bounds are relative to)."""
+    measured = session.scalar(
+        select(BodyWeight.weight_kg)
+        .where(BodyWeight.athlete_id == athlete.id, BodyWeight.measured_on <= day)
+        .order_by(BodyWeight.measured_on.desc(), BodyWeight.id.desc())
+        .limit(1)
+    )
+    return measured if measured is not None else athlete.body_weight_kg
+
+
+def confirm_lift_set(session: Session, set_id: int) -> LiftSetRow:
+    """Mark one set as confirmed by a person; it then counts in the plan whatever it says.
+    Raises NotFound (bad input) when no set has that id. Marks the athlete dirty, so weekly
+    load and the next plan are recomputed."""
+    row = session.get(LiftSetRow, set_id)
+    if row is None:
+        raise NotFound(
+            f"ID={set_id} is not a lift set: give an id shown by `ironmiles lift list NAME`"
+        )
+    if not row.confirmed:
+        row.confirmed = True
+        session.flush()
+        mark_dirty(session, row.athlete_id)
+    return row
 
 
 def next_set_index(session: Session, athlete_id: int, performed_on: date, exercise: str) -> int:

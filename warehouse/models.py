@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.dialects import postgresql
@@ -174,6 +175,11 @@ class LiftSet(Base):
     warmup: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """A person's decision (`ironmiles lift confirm`, or manual entry that passed the checks):
+    the set counts whatever it says. Source upserts never update it, so it survives re-syncs."""
+    exercise_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The exercise is the watch's own guess (a FIT `set` message), not a name a person chose."""
 
 
 class BodyWeight(Base):

@@ -15,11 +15,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warehouse.models import Activity, Athlete, BodyWeight, LiftSet, Plan, Race, WeeklyLoad
+from warehouse.models import (
+    Activity,
+    Athlete,
+    BodyWeight,
+    LiftSession,
+    LiftSet,
+    Plan,
+    Race,
+    WeeklyLoad,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SquatSetRow:
+    id: int
     performed_on: date
     exercise: str
     set_index: int
@@ -27,6 +37,8 @@ class SquatSetRow:
     weight_kg: float
     rir: int | None
     warmup: bool
+    confirmed: bool = False
+    exercise_guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,7 +107,8 @@ def plan_inputs(
             LiftSet.exercise.like("%squat%"),
         )
         .order_by(LiftSet.performed_on, LiftSet.set_index, LiftSet.id)
-    )
+    ).all()
+    overruled = _guesses_overruled_by_the_api(session, athlete.id, sets)
     load = session.scalar(
         select(WeeklyLoad).where(
             WeeklyLoad.athlete_id == athlete.id, WeeklyLoad.week_start == last_week_start
@@ -123,6 +136,7 @@ def plan_inputs(
         body_weight_kg=measured if measured is not None else athlete.body_weight_kg,
         squat_sets=tuple(
             SquatSetRow(
+                id=row.id,
                 performed_on=row.performed_on,
                 exercise=row.exercise,
                 set_index=row.set_index,
@@ -130,8 +144,11 @@ def plan_inputs(
                 weight_kg=row.weight_kg,
                 rir=row.rir,
                 warmup=row.warmup,
+                confirmed=row.confirmed,
+                exercise_guessed=row.exercise_guessed,
             )
             for row in sets
+            if row.session_id not in overruled
         ),
         last_week_load=None
         if load is None
@@ -143,6 +160,35 @@ def plan_inputs(
         ),
         history_start=min(starts) if starts else None,
     )
+
+
+def _guesses_overruled_by_the_api(
+    session: Session, athlete_id: int, sets: Sequence[LiftSet]
+) -> set[int]:
+    """Lift sessions whose exercise names are the watch's guess while the Garmin API also holds
+    the same session (their activities are linked): the API's names, which the athlete can
+    correct in Garmin Connect, win, so the guessed copy is left out of the plan inputs."""
+    guessed = {row.session_id for row in sets if row.exercise_guessed and not row.confirmed}
+    if not guessed:
+        return set()
+    group = func.coalesce(Activity.canonical_id, Activity.id)
+    guessed_groups: dict[int, int] = {
+        session_id: grp
+        for session_id, grp in session.execute(
+            select(LiftSession.id, group)
+            .join(Activity, LiftSession.activity_id == Activity.id)
+            .where(LiftSession.id.in_(guessed))
+        )
+    }
+    api_groups = set(
+        session.scalars(
+            select(group)
+            .select_from(LiftSession)
+            .join(Activity, LiftSession.activity_id == Activity.id)
+            .where(LiftSession.athlete_id == athlete_id, LiftSession.source == "garmin")
+        )
+    )
+    return {sid for sid, grp in guessed_groups.items() if grp in api_groups}
 
 
 def latest_plan(session: Session, athlete_id: int, week: str) -> StoredPlan | None:

@@ -192,6 +192,9 @@ def _lift_sets(
                 weight_kg=weight if weight is not None else 0.0,
                 start_utc=start,
                 session_source_id=source_ids[session.index],
+                # The watch names the exercise from its own motion guess (`category`); only a
+                # person (Garmin Connect, manual entry, `lift confirm`) makes it a fact.
+                exercise_guessed=True,
                 raw={
                     "set": json_safe(message),
                     "set_message_index": set_number,

@@ -18,6 +18,13 @@ class LoadParams:
     """Weeks in the coupled chronic window (`avg4_km`), this week included."""
     big_week_acwr: float = 1.3
     """`big_week` is `acwr > big_week_acwr` (Hulin 2016, Gabbett 2016)."""
+    chronic_min_run_weeks: int = 3
+    """A chronic base needs running in at least this many of the `chronic_weeks` weeks (all of
+    them when the window is shorter);
+    without one, acwr and acwr_ewma are null and big_week is false (docs/coaching-params.md)."""
+    chronic_min_avg4_km: float = 10.0
+    """... and a 4-week mean of at least this many km: a 1 km jog after empty weeks is not a
+    big week with ACWR 4.0."""
     ewma_acute_days: int = 7
     ewma_chronic_days: int = 28
     """EWMA spans N in days; the smoothing factor is 2 / (N + 1) (Williams 2017)."""
@@ -36,6 +43,12 @@ class LoadParams:
             raise ValueError(f"chronic_weeks must be >= 1, got {self.chronic_weeks}")
         if self.ewma_acute_days < 1 or self.ewma_chronic_days < 1:
             raise ValueError("EWMA spans must be >= 1 day")
+        if self.chronic_min_run_weeks < 0:
+            raise ValueError(
+                f"chronic_min_run_weeks must be >= 0, got {self.chronic_min_run_weeks}"
+            )
+        if self.chronic_min_avg4_km < 0:
+            raise ValueError(f"chronic_min_avg4_km must be >= 0, got {self.chronic_min_avg4_km}")
         if self.spike_lookback_days < 1:
             raise ValueError(f"spike_lookback_days must be >= 1, got {self.spike_lookback_days}")
 

@@ -17,18 +17,28 @@ def add_coupled_acwr(weeks: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
 
     Needs `weeks` sorted by athlete then week with no week missing (the spine guarantees it),
     so a plain rolling window over rows never reaches into another athlete once it is full.
-    Both are null for the first N - 1 weeks of an athlete's history; acwr is also null when
-    avg4_km is 0. big_week is false when acwr is null.
+    Both are null for the first N - 1 weeks of an athlete's history. acwr also needs a chronic
+    base (`chronic_base`, kept for the EWMA ratio): running in at least
+    `chronic_min_run_weeks` of the N weeks and avg4_km >= `chronic_min_avg4_km` (> 0), else
+    it is null. big_week is false when acwr is null.
     """
     n = params.chronic_weeks
     enough_history = pl.col("week_index") >= n - 1
     # A sum of shifted columns, not rolling_mean: a running sum leaves 1e-15 where four zero
     # weeks follow a big one, and acwr must be null there, not 0 / 1e-15.
     window = pl.sum_horizontal(pl.col("distance_km").shift(i) for i in range(n)) / n
+    run_weeks = pl.sum_horizontal((pl.col("runs").shift(i) > 0).cast(pl.Int32) for i in range(n))
     avg = pl.when(enough_history).then(window)
-    acwr = pl.when(pl.col("avg4_km") > 0).then(pl.col("distance_km") / pl.col("avg4_km"))
+    base = (
+        enough_history
+        & (run_weeks >= min(params.chronic_min_run_weeks, n))
+        & (pl.col("avg4_km") >= params.chronic_min_avg4_km)
+        & (pl.col("avg4_km") > 0)
+    ).fill_null(False)
+    acwr = pl.when(pl.col("chronic_base")).then(pl.col("distance_km") / pl.col("avg4_km"))
     return (
         weeks.with_columns(avg4_km=avg)
+        .with_columns(chronic_base=base)
         .with_columns(acwr=acwr)
         .with_columns(big_week=(pl.col("acwr") > params.big_week_acwr).fill_null(False))
     )
@@ -58,8 +68,9 @@ def add_ewma_acwr(weeks: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
 
     The current week counts the days still to come as rest, as the coupled ratio counts its
     km so far; so a stored week does not go stale as its days pass without a run. Null for the
-    first chronic_weeks - 1 weeks, like the coupled ratio, and when the chronic EWMA is 0.
-    Drops the helper columns it consumes.
+    first chronic_weeks - 1 weeks, like the coupled ratio, without a chronic base (the coupled
+    ratio's `chronic_base`), and when the chronic EWMA is 0. Drops the helper columns it
+    consumes.
     """
     acute = _ewma_at_week_end("_ewma_acute_in", params.ewma_acute_alpha)
     chronic = _ewma_at_week_end("_ewma_chronic_in", params.ewma_chronic_alpha)
@@ -67,9 +78,9 @@ def add_ewma_acwr(weeks: pl.LazyFrame, params: LoadParams) -> pl.LazyFrame:
     return (
         weeks.with_columns(_acute=acute, _chronic=chronic)
         .with_columns(
-            acwr_ewma=pl.when(enough_history & (pl.col("_chronic") > _EWMA_FLOOR_KM)).then(
-                pl.col("_acute") / pl.col("_chronic")
-            )
+            acwr_ewma=pl.when(
+                enough_history & pl.col("chronic_base") & (pl.col("_chronic") > _EWMA_FLOOR_KM)
+            ).then(pl.col("_acute") / pl.col("_chronic"))
         )
-        .drop("_acute", "_chronic", "_ewma_acute_in", "_ewma_chronic_in")
+        .drop("_acute", "_chronic", "_ewma_acute_in", "_ewma_chronic_in", "chronic_base")
     )

@@ -23,6 +23,10 @@ class SetRow:
     weight_kg: float
     rir: int | None = None
     warmup: bool = False
+    confirmed: bool = False
+    """A person confirmed the set (`ironmiles lift confirm`): it counts whatever it says."""
+    exercise_guessed: bool = False
+    """The exercise name is the watch's own guess (a FIT `set` message)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

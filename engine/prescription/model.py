@@ -101,6 +101,8 @@ class Prescription:
     target_rir: TargetRir | None = None
     supervised: bool = False
     rules: tuple[Fired, ...] = ()
+    provisional: bool = False
+    """Made before the previous week ended; the nightly re-plan replaces it once it has."""
 
     @property
     def advice(self) -> tuple[str, ...]:

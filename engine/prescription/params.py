@@ -92,8 +92,24 @@ class RuleParams:
     squat_share_max: float = _p(0.8, 0.0, 1.0, "highest healthy share of weeks with squats")
     squat_share_weeks: int = _p(52, 4, 104, "trailing weeks the share is taken over")
     squat_share_min_history_weeks: int = _p(
-        12, 1, 104, "no share warning before this many weeks of history"
+        8, 1, 104, "no share warning before this many weeks since the first squat"
     )
+    # Plausibility of a logged load (docs/coaching-params.md): beyond these a set is refused
+    # at manual entry, and kept unconfirmed (out of the plan) from a file or a sync.
+    plausible_squat_bw_ratio: float = _p(
+        2.5, 1.0, 6.0, "a squat heavier than this x body weight is implausible"
+    )
+    plausible_squat_max_kg: float = _p(
+        300.0, 50.0, 600.0, "a squat heavier than this is implausible"
+    )
+    plausible_set_max_kg: float = _p(
+        500.0, 50.0, 1000.0, "any set heavier than this is implausible"
+    )
+    # Watch guesses: a FIT `set` message names the exercise the watch guessed.
+    trust_watch_exercise: bool = _p(
+        False, None, None, "let the watch's own exercise guess drive the plan unconfirmed"
+    )
+    ignored_sets_shown: int = _p(5, 1, 50, "ignored sets the plan names one by one")
 
     def __post_init__(self) -> None:
         for spec in dataclasses.fields(self):
@@ -103,6 +119,7 @@ class RuleParams:
         _check_order(self, "squat_share_min", "squat_share_max")
         _check_order(self, "very_big_week_max_sets", "big_week_max_sets")
         _check_order(self, "moderate_rir", "easy_rir", strict=True)
+        _check_order(self, "plausible_squat_max_kg", "plausible_set_max_kg")
 
     # -- per-athlete overrides --------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Compose the rules into one prescription: skip beats everything; otherwise every rule
 proposes, and the most conservative proposal wins per field (lowest weight, sets and reps,
-highest reps-in-reserve floor). Progression (R8) is asked only in a normal week."""
+highest reps-in-reserve floor). Progression (R8) is asked only in a normal week. Safety comes
+last and above all: the composed weight is cut to the cap (R10) before the warm-up is set."""
 
 from __future__ import annotations
 
@@ -11,24 +12,24 @@ from engine.prescription.params import RuleParams
 from engine.prescription.rules import (
     Basis,
     basis_for,
+    choose_variant,
     r0_time,
     r1_race_skip,
     r2_race_reduced,
     r3_beginner_bar,
-    r3_guided,
     r3_hold,
-    r4_free_bar,
-    r5_single_leg,
     r6_failure,
     r7_hard,
     r8_progression,
     r9_rir_unknown,
     r10_cap,
+    r10_safety_cut,
     r11_big_week,
     r12_reentry,
     r13_warmup,
     r14_timing,
     r15_share,
+    r16_ignored_loads,
 )
 from engine.prescription.state import AthleteState
 
@@ -51,17 +52,19 @@ _MODIFIERS: tuple[SessionRule, ...] = (
 def prescribe(state: AthleteState, params: RuleParams | None = None) -> Prescription:
     """The week's squat session for `state`, with every rule that fired and why."""
     params = params or RuleParams()
-    share = r15_share(state, params)
+    notes = [
+        effect for effect in (r15_share(state, params), r16_ignored_loads(state, params)) if effect
+    ]
     skips = [effect for effect in (r0_time(state, params), r1_race_skip(state, params)) if effect]
     if skips:
         return Prescription(
             date=state.planned_date,
             skip=True,
-            rules=_fired([*skips, *([share] if share else [])], {}),
+            rules=_fired([*skips, *notes], {}),
+            provisional=state.provisional,
         )
 
-    chosen = r3_guided(state, params) or r5_single_leg(state, params) or r4_free_bar(state, params)
-    assert chosen is not None  # technique is either controlled or not
+    chosen = choose_variant(state, params)
     basis, switch = basis_for(state, chosen, params)
     effects = [chosen, *([switch] if switch else [])]
     effects += [effect for rule in _MODIFIERS if (effect := rule(state, basis, params))]
@@ -75,8 +78,13 @@ def prescribe(state: AthleteState, params: RuleParams | None = None) -> Prescrip
     sets = min(e.sets for e in effects if e.sets is not None)
     reps = min(e.reps for e in effects if e.reps is not None)
     target = max((e.target_rir for e in effects if e.target_rir is not None), key=_strictness)
+    safety = r10_safety_cut(state, basis, weight, reps, target, params)
+    if safety is not None:
+        assert safety.weight_kg is not None
+        effects.append(safety)
+        weight = safety.weight_kg
     warmup = r13_warmup(weight, bool(chosen.per_leg), params)
-    effects += [warmup, r14_timing(state), *([share] if share else [])]
+    effects += [warmup, r14_timing(state), *notes]
 
     winners: dict[str, object] = {
         "weight_kg": weight,
@@ -98,6 +106,7 @@ def prescribe(state: AthleteState, params: RuleParams | None = None) -> Prescrip
         target_rir=target,
         supervised=any(effect.supervised for effect in effects),
         rules=_fired(effects, winners),
+        provisional=state.provisional,
     )
 
 

@@ -67,6 +67,20 @@ class SquatHistory:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class IgnoredSet:
+    """A logged set the squat state left out (see `engine.prescription.plausibility`)."""
+
+    performed_on: date
+    exercise: str
+    reps: int
+    weight_kg: float
+    why: str
+    """One line a person reads: "implausible: ...", "the watch's guess of the exercise"."""
+    set_id: int | None = None
+    """The warehouse id (`ironmiles lift confirm ID`), when the caller knows it."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class WeekLoad:
     """Run load of the last completed week before the planned week (W-1). Nulls when the load
     pipeline has no history yet."""
@@ -92,4 +106,10 @@ class AthleteState:
     squat_weeks: frozenset[str] | None = None
     """ISO weeks (`2025-W41`) with at least one squat session, for R15; None: not known."""
     history_start: date | None = None
-    """First day the warehouse holds any data for the athlete; R15 shrinks its window to it."""
+    """First day the warehouse holds any data for the athlete; R15 shrinks its window to it
+    when no squat is recorded (otherwise to the first squat)."""
+    ignored_sets: tuple[IgnoredSet, ...] = ()
+    """Sets left out of `squats` and `squat_weeks` until confirmed; R16 names them."""
+    provisional: bool = False
+    """The plan is made while the week before the planned week is still running: its load and
+    sets may still change, so the plan says it is provisional."""

@@ -9,7 +9,8 @@ from engine.prescription.model import Prescription
 
 def plan_json(athlete: str, week: str, plan: Prescription) -> dict[str, Any]:
     """`{"athlete", "week", "date", "skip", "variant", "warmup", "sets", "reps", "weight_kg",
-    "target_rir", "supervised", "rules": [{"id", "reason"}], "advice": [...]}`; a skipped
+    "target_rir", "supervised", "rules": [{"id", "reason"}], "advice": [...], "provisional"}`
+    (true while the week before is still running); a skipped
     week has null variant, warm-up, sets, reps, weight and target RIR."""
     warmup = (
         None
@@ -34,4 +35,5 @@ def plan_json(athlete: str, week: str, plan: Prescription) -> dict[str, Any]:
         "supervised": plan.supervised,
         "rules": [{"id": fired.rule, "reason": fired.reason} for fired in plan.rules],
         "advice": list(plan.advice),
+        "provisional": plan.provisional,
     }

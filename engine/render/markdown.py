@@ -12,7 +12,14 @@ from engine.render.phrases import day_text, headline, warmup_text
 def plan_markdown(
     athlete: str, week: str, plan: Prescription, changes: Sequence[Change] = ()
 ) -> str:
-    lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", "", f"**{headline(plan)}**"]
+    lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", ""]
+    if plan.provisional:
+        lines += [
+            "_Provisional: the week before is still running, so this plan is made again "
+            "once it ends._",
+            "",
+        ]
+    lines.append(f"**{headline(plan)}**")
     if not plan.skip:
         if plan.warmup is not None:
             lines.append(f"- {warmup_text(plan.warmup, plan.per_leg)}")

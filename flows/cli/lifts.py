@@ -1,13 +1,15 @@
-"""`ironmiles lift add|import|list`."""
+"""`ironmiles lift add|import|list|confirm`."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from connectors.errors import InputError
 from connectors.manual import (
@@ -24,6 +26,9 @@ from connectors.manual import (
     parse_lift_csv,
     weight_to_kg,
 )
+from engine.errors import EngineError
+from engine.prescription import RuleParams, SetRow, implausible_reason
+from engine.prescription.plausibility import ignored_because
 from flows.cli.common import (
     TableOrJson,
     console,
@@ -34,7 +39,15 @@ from flows.cli.common import (
 )
 from warehouse.athletes import get_athlete
 from warehouse.import_log import log_import
-from warehouse.lifts import list_lift_sets, next_set_index, store_lift_sets
+from warehouse.lifts import (
+    body_weight_kg_on,
+    confirm_lift_set,
+    list_lift_sets,
+    next_set_index,
+    store_lift_sets,
+)
+from warehouse.models import Athlete
+from warehouse.models import LiftSet as LiftSetRow
 
 lift_app = typer.Typer(no_args_is_help=True, help="Record, import and list lifts.")
 
@@ -78,6 +91,8 @@ def lift_add(
     count = parse_int(sets, "sets", SETS)
     with transaction() as session:
         athlete = get_athlete(session, name)
+        load = (entry.exercise, entry.weight_kg, entry.performed_on, "")
+        _refuse_implausible(session, athlete, [load], field="weight", value=weight, unit=unit)
         first = next_set_index(session, athlete.id, entry.performed_on, entry.exercise)
         if first + count - 1 > SETS[1]:
             raise InputError(
@@ -118,6 +133,11 @@ def lift_import(
         raise InputError("file", str(file), error.fix) from None
     with transaction() as session:
         athlete = get_athlete(session, name)
+        _refuse_implausible(
+            session, athlete,
+            [(r.exercise, r.weight_kg, r.performed_on, f" (set {r.set_index})") for r in records],
+            field="weight_kg", value=None, unit=unit,
+        )  # fmt: skip
         stored = store_lift_sets(session, athlete.id, records)
         log_import(
             session, athlete.id, kind="lift_csv", path=str(file),
@@ -128,6 +148,44 @@ def lift_import(
         f"imported {stored.added} new set(s) from {file} for {name}; "
         f"{stored.unchanged} already known"
     )
+
+
+def _refuse_implausible(
+    session: Session,
+    athlete: Athlete,
+    loads: list[tuple[str, float, date, str]],
+    *,
+    field: str,
+    value: str | None,
+    unit: str,
+) -> None:
+    """Manual entry refuses a load beyond plausibility (the engine's bounds, with the
+    athlete's overrides): a typo or a unit mix-up must not become next week's plan."""
+    try:
+        params = RuleParams().with_overrides(athlete.rule_overrides or {})
+    except EngineError as error:
+        raise InputError("rule_overrides", athlete.name, str(error)) from None
+    for exercise, weight_kg, day, where in loads:
+        body_weight = body_weight_kg_on(session, athlete, day)
+        reason = implausible_reason(exercise, weight_kg, body_weight, params)
+        if reason is None:
+            continue
+        shown = value if value is not None else f"{weight_kg:g}"
+        raise InputError(
+            field,
+            shown,
+            f"{exercise} on {day}{where}: {reason}. Check the number and the unit "
+            f"(--unit {unit} was used); if the load is real, a coach can raise the bound with "
+            f"`ironmiles athlete set {athlete.name} --param {_bound_param(reason)}=KG`",
+        )
+
+
+def _bound_param(reason: str) -> str:
+    if "more than any set" in reason:
+        return "plausible_set_max_kg"
+    if "body weight" in reason:
+        return "plausible_squat_bw_ratio"
+    return "plausible_squat_max_kg"
 
 
 def _read_csv_bytes(file: Path) -> bytes:
@@ -149,8 +207,10 @@ def lift_list(
     start, end = parse_option_date(from_, "--from"), parse_option_date(to, "--to")
     with transaction() as session:
         athlete = get_athlete(session, name)
+        params = _params_or_defaults(athlete)
         rows = [
             {
+                "id": s.id,
                 "date": s.performed_on.isoformat(),
                 "exercise": s.exercise,
                 "set": s.set_index,
@@ -160,21 +220,64 @@ def lift_list(
                 "rpe": s.rpe,
                 "warmup": s.warmup,
                 "source": s.source,
+                "confirmed": s.confirmed,
+                "exercise_guessed": s.exercise_guessed,
+                "_held": _held_back(s, body_weight_kg_on(session, athlete, s.performed_on), params),
             }
             for s in list_lift_sets(session, athlete.id, start, end)
         ]
+    held = [row.pop("_held") for row in rows]
     if format is TableOrJson.json:
         print_json(rows)
         return
-    table = Table("date", "exercise", "set", "reps", "kg", "RIR", "RPE", "warm-up", "source",
-                  title=f"lifts of {name}")  # fmt: skip
-    for r in rows:
+    table = Table("id", "date", "exercise", "set", "reps", "kg", "RIR", "RPE", "warm-up",
+                  "source", "status", title=f"lifts of {name}")  # fmt: skip
+    for r, why in zip(rows, held, strict=True):
+        guess = " (watch's guess)" if r["exercise_guessed"] and not r["confirmed"] else ""
         table.add_row(
-            str(r["date"]), str(r["exercise"]), str(r["set"]), str(r["reps"]),
-            f"{r['weight_kg']:g}", _blank(r["rir"]), _blank(r["rpe"]),
+            str(r["id"]), str(r["date"]), f"{r['exercise']}{guess}", str(r["set"]),
+            str(r["reps"]), f"{r['weight_kg']:g}", _blank(r["rir"]), _blank(r["rpe"]),
             "yes" if r["warmup"] else "", str(r["source"]),
+            f"unconfirmed: {why}" if why else ("confirmed" if r["confirmed"] else ""),
         )  # fmt: skip
     console.print(table)
+    if any(held):
+        console.print("unconfirmed sets are left out of the plan: `ironmiles lift confirm ID`")
+
+
+@lift_app.command("confirm")
+def lift_confirm(
+    set_id: Annotated[int, typer.Argument(metavar="ID", help="The set's id (`lift list`)")],
+) -> None:
+    """Confirm a set from a file or a sync (an implausible load, or the watch's guess of the
+    exercise): it then counts in the plan as logged."""
+    with transaction() as session:
+        row = confirm_lift_set(session, set_id)
+        athlete = session.get_one(Athlete, row.athlete_id)
+        described = (
+            f"set {row.id}: {row.performed_on} {row.exercise} {row.reps} x {row.weight_kg:g} kg"
+        )
+    console.print(f"confirmed {described} for {athlete.name}; the next plan counts it")
+
+
+def _params_or_defaults(athlete: Athlete) -> RuleParams:
+    try:
+        return RuleParams().with_overrides(athlete.rule_overrides or {})
+    except EngineError:
+        return RuleParams()  # listing must work even when stored overrides went stale
+
+
+def _held_back(row: LiftSetRow, body_weight_kg: float | None, params: RuleParams) -> str | None:
+    """Why the plan leaves this set out until it is confirmed, or None (the engine decides)."""
+    return ignored_because(
+        SetRow(
+            performed_on=row.performed_on, exercise=row.exercise, set_index=row.set_index,
+            reps=row.reps, weight_kg=row.weight_kg, rir=row.rir, warmup=row.warmup,
+            confirmed=row.confirmed, exercise_guessed=row.exercise_guessed,
+        ),
+        body_weight_kg,
+        params,
+    )  # fmt: skip
 
 
 def _blank(value: object) -> str:

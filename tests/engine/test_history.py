@@ -120,11 +120,34 @@ def test_a_change_of_variant_restarts_the_weeks_since_increase() -> None:
     assert (history.variant, history.weeks_since_increase) == ("bulgarian_split_squat", 2)
 
 
-def test_squat_share_counts_completed_weeks_only() -> None:
-    # Squats in 30 of the 52 weeks before W41; a squat in W41 itself does not count.
+def test_squat_share_counts_completed_weeks_since_the_first_squat_only() -> None:
+    # Squats in W10..W39 (30 weeks), none in W40; a squat in W41 itself does not count. The
+    # window runs from the first squat (W10) to W40: 31 weeks, not the 52 of the whole year.
     weeks = {f"2025-W{n:02d}" for n in range(10, 40)} | {"2025-W41"}
     share = squat_share(frozenset(weeks), "2025-W41", RuleParams())
-    assert (share.weeks_with_squats, share.window_weeks) == (30, 52)
+    assert (share.weeks_with_squats, share.window_weeks) == (30, 31)
+    # A year of runs before the first squat does not shrink the share (issue 10's R15 case).
+    since = squat_share(frozenset(weeks), "2025-W41", RuleParams(), history_start=date(2024, 9, 2))
+    assert (since.weeks_with_squats, since.window_weeks) == (30, 31)
+
+
+def test_r15_is_silent_after_13_squat_weeks_in_a_row_following_a_year_of_runs() -> None:
+    weeks = frozenset(f"2025-W{n:02d}" for n in range(28, 41))  # W28..W40, 13 in a row
+    state = AthleteState(planned_date=WED_W41, squat_weeks=weeks, history_start=date(2024, 9, 2))
+    assert "R15" not in {rule.rule for rule in prescribe(state).rules}
+
+
+@pytest.mark.parametrize(("known", "fires"), [(7, False), (8, True)])
+def test_r15_says_nothing_before_8_weeks_since_the_first_squat(known: int, fires: bool) -> None:
+    # One squat in the first of `known` weeks, then none: 1 of 7 weeks is silent, 1 of 8 warns.
+    first = WED_W41 - timedelta(weeks=known)
+    state = AthleteState(
+        planned_date=WED_W41,
+        squat_weeks=squat_weeks(
+            [SetRow(performed_on=first, exercise="back_squat", set_index=1, reps=8, weight_kg=60)]
+        ),
+    )
+    assert ("R15" in {rule.rule for rule in prescribe(state).rules}) is fires
 
 
 @pytest.mark.parametrize(("squatted", "fires"), [(26, True), (36, False), (42, True)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 
@@ -28,6 +29,7 @@ DOC_KEYS = [
     "supervised",
     "rules",
     "advice",
+    "provisional",  # issue 10: true while the week before the planned week still runs
 ]
 
 case_3 = state(body_weight_kg=70, weight_kg=60, rir=4, weeks_since_increase=2)
@@ -52,7 +54,15 @@ def test_json_has_exactly_the_documented_shape() -> None:
     assert document["supervised"] is False
     assert [rule["id"] for rule in document["rules"]] == ["R4", "R8", "R13", "R14"]
     assert all(set(rule) == {"id", "reason"} and rule["reason"] for rule in document["rules"])
+    assert document["provisional"] is False
     assert json.loads(json.dumps(document)) == document
+
+
+def test_a_provisional_plan_says_so_in_json_and_markdown() -> None:
+    early = dataclasses.replace(case_3, provisional=True)
+    assert plan_json("Ann", "2025-W41", prescribe(early))["provisional"] is True
+    assert "_Provisional:" in plan_markdown("Ann", "2025-W41", prescribe(early))
+    assert "Provisional" not in plan_markdown("Ann", "2025-W41", prescribe(case_3))
 
 
 def test_json_of_a_skip_has_null_session_fields() -> None:

@@ -96,10 +96,14 @@ def test_lift_add_numbers_sets_and_lists_them(run_cli: Cli) -> None:
     third = ["lift", "add", "ana", "--date", "2026-01-07", "--exercise", "squat", "--sets", "1",
              "--reps", "8", "--weight", "60", "--rpe", "8"]  # fmt: skip
     assert run_cli(*third).exit_code == 0  # a third set later that day is numbered 3
-    listed = run_cli("lift", "list", "ana", "--format", "json")
-    assert json.loads(listed.stdout) == [
+    listed = json.loads(run_cli("lift", "list", "ana", "--format", "json").stdout)
+    ids = [row.pop("id") for row in listed]
+    assert len(set(ids)) == 3 and all(isinstance(i, int) for i in ids)
+    # Manual entry that passed the checks is a person's word: confirmed, not a guess.
+    assert listed == [
         {"date": "2026-01-07", "exercise": "back_squat", "set": i, "reps": 8, "weight_kg": 60.0,
-         "rir": rir, "rpe": rpe, "warmup": False, "source": "manual"}
+         "rir": rir, "rpe": rpe, "warmup": False, "source": "manual", "confirmed": True,
+         "exercise_guessed": False}
         for i, rir, rpe in [(1, 2, None), (2, 2, None), (3, None, 8.0)]
     ]  # fmt: skip
 

@@ -59,7 +59,7 @@ def test_travel_week_across_time_zones_sums_by_each_runs_local_date() -> None:
     assert weeks["long_run_km"].to_list() == [10.0, 5.0]
 
 
-def test_a_three_week_gap_is_rows_of_zeros_and_the_return_week_is_big() -> None:
+def test_a_three_week_gap_is_rows_of_zeros_and_the_return_week_has_no_chronic_base() -> None:
     rows = [Act(1, day(w, 2), km=20.0) for w in range(4)] + [Act(1, day(7, 2), km=20.0)]
     weeks = weeks_of(rows, through=day(7, 6))
     assert weeks.height == 8
@@ -68,11 +68,16 @@ def test_a_three_week_gap_is_rows_of_zeros_and_the_return_week_is_big() -> None:
     assert gap["runs"].to_list() == [0, 0, 0]
     assert gap["long_run_km"].to_list() == [0.0, 0.0, 0.0]
     assert gap["avg4_km"].to_list() == pytest.approx([15.0, 10.0, 5.0])
-    assert gap["acwr"].to_list() == [0.0, 0.0, 0.0]
+    # The first gap week still has running in 3 of its 4 weeks and a 15 km mean: a base.
+    # The next two have running in 2 and 1 of their 4 weeks: no chronic base, no ratio.
+    assert gap["acwr"].to_list() == [0.0, None, None]
     back = weeks.row(7, named=True)
     assert back["avg4_km"] == pytest.approx(5.0)  # (0 + 0 + 0 + 20) / 4
-    assert back["acwr"] == pytest.approx(4.0)
-    assert back["big_week"] is True
+    # 20 / 5 = 4.0 would be a "big week" after three empty ones: without a chronic base (one
+    # week of running in four, a 5 km mean) the ratio says nothing (issue 10).
+    assert back["acwr"] is None
+    assert back["acwr_ewma"] is None
+    assert back["big_week"] is False
     assert back["spike_runs"] == 0  # nothing in the 30 days before: no reference
 
 
@@ -83,7 +88,7 @@ def test_acwr_is_null_for_the_first_three_weeks_and_when_avg4_is_zero() -> None:
     assert weeks["acwr"].to_list()[:3] == [None, None, None]
     assert weeks["avg4_km"].to_list()[:3] == [None, None, None]
     assert weeks["avg4_km"][3] == pytest.approx(2.5)
-    assert weeks["acwr"][3] == 0.0
+    assert weeks["acwr"][3] is None  # one week of running in four, a 2.5 km mean: no base
     # Weeks 4 to 8 hold walks only: avg4_km is exactly 0 and the ratio undefined.
     assert weeks["avg4_km"].to_list()[4:] == [0.0] * 5
     assert weeks["acwr"].to_list()[4:] == [None] * 5
@@ -211,7 +216,23 @@ def test_acwr_ewma_matches_a_daily_recurrence_at_each_sunday() -> None:
         assert weeks["acwr_ewma"][w] == pytest.approx(expected, rel=1e-9)
 
 
-def test_parameters_change_the_thresholds() -> None:
+def test_a_chronic_base_needs_three_running_weeks_of_four_and_a_10_km_mean() -> None:
+    def last_acwr(kms: list[float], **changes: float) -> float | None:
+        rows = [Act(1, day(w, 2), km=km) for w, km in enumerate(kms) if km > 0]
+        rows.insert(0, Act(1, day(0, 0), sport="walk", km=1.0))  # history starts in week 0
+        params = LoadParams(**changes)  # type: ignore[arg-type]
+        frame = weekly_load(activities(rows), NO_SETS, NO_SESSIONS, through=day(3, 6),
+                            params=params)  # fmt: skip
+        value: float | None = frame["acwr"][-1]
+        return value
+
+    assert last_acwr([12.0, 12.0, 0.0, 14.0]) is None  # 3 weeks of 4, but a 9.5 km mean
+    assert last_acwr([12.0, 12.0, 0.0, 16.0]) == pytest.approx(1.6)  # 3 of 4, 10 km mean
+    assert last_acwr([20.0, 0.0, 0.0, 20.0]) is None  # 10 km mean, but 2 weeks of 4
+    # Both are parameters.
+    assert last_acwr([20.0, 0.0, 0.0, 20.0], chronic_min_run_weeks=2) == pytest.approx(2.0)
+    assert last_acwr([12.0, 12.0, 0.0, 14.0], chronic_min_avg4_km=5.0) == pytest.approx(14 / 9.5)
+
     rows = [Act(1, day(w, 2), km=km) for w, km in enumerate([30.0, 32.0, 34.0, 45.0])]
     params = LoadParams(big_week_acwr=1.1, chronic_weeks=2)
     week = weekly_load(activities(rows), NO_SETS, NO_SESSIONS, through=day(3, 6), params=params)
