@@ -2,7 +2,8 @@
 a configurable base URL, records every response, persists rotated tokens, and turns the library's
 exceptions into ours.
 
-garminconnect 0.3.2 keeps native DI OAuth tokens (`garmin_tokens.json`: di_token,
+Two releases are supported (README, "Python versions"): 0.3.2 on Python 3.11 and the current
+one on 3.12+. Both keep native DI OAuth tokens (`garmin_tokens.json`: di_token,
 di_refresh_token, di_client_id) and refreshes them itself (before a request when the JWT expires
 within 15 minutes, and once after a 401). It only writes refreshed tokens to a file path, so we
 compare its state after each call and hand any change to our token store at once.
@@ -16,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import garminconnect  # type: ignore[import-untyped]  # ships no type information
+import garminconnect  # type: ignore[import-untyped,unused-ignore]  # later releases are typed
 import requests
 from garminconnect import client as gc_client
 
@@ -51,7 +52,7 @@ class GarminEndpoints:
         return cls(api_base=base, sso_base=base, token_url=f"{base}/di-oauth2-service/oauth/token")
 
 
-class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyped
+class _Client(gc_client.Client):  # type: ignore[misc,unused-ignore]  # 0.3.2 is untyped
     """garminconnect's client with our endpoints, our timeout, and a response recorder."""
 
     def __init__(self, endpoints: GarminEndpoints, timeout_s: float) -> None:
@@ -59,10 +60,16 @@ class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyp
         self._connectapi = endpoints.api_base.rstrip("/")
         self._sso = endpoints.sso_base.rstrip("/")
         self._token_url = endpoints.token_url
+        # Later releases keep the DI token URL per client (0.3.2: a module constant, below).
+        self._di_token_url = endpoints.token_url
         self._timeout_s = timeout_s
         self.calls = 0
         self.last_status: int | None = None
         self.last_headers: Mapping[str, str] = {}
+        # Later releases reuse one API session (0.3.2 makes a fresh one per call, below).
+        api_session = getattr(self, "_api_session", None)
+        if isinstance(api_session, requests.Session):
+            api_session.hooks["response"].append(self._record)
 
     def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.calls += 1
@@ -70,7 +77,7 @@ class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyp
         self.last_headers = dict(response.headers)
 
     def _fresh_api_session(self) -> requests.Session:
-        session: requests.Session = super()._fresh_api_session()
+        session: requests.Session = super()._fresh_api_session()  # type: ignore[misc,unused-ignore]
         session.hooks["response"].append(self._record)
         return session
 
@@ -129,6 +136,9 @@ class GarminApi:
         self._sleep = sleep
         self._retry = retry or RetryPolicy()
         self._garmin = garminconnect.Garmin()
+        # Later releases retry 5xx themselves with time.sleep; ours (below) takes the injected
+        # sleep and honours Retry-After, so theirs is off. 0.3.2 has no such attribute to read.
+        self._garmin.retry_attempts = 0
         self._client = _Client(endpoints, timeout_s)
         self._garmin.client = self._client
         try:
