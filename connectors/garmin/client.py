@@ -15,6 +15,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 import garminconnect  # type: ignore[import-untyped,unused-ignore]  # later releases are typed
@@ -22,6 +23,7 @@ import requests
 from garminconnect import client as gc_client
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
+from connectors.garmin.workouts import scheduled_id_of, workout_id_of
 from connectors.sync import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,16 @@ class _Client(gc_client.Client):  # type: ignore[misc,unused-ignore]  # 0.3.2 is
             url = self._token_url
         kwargs["timeout"] = min(float(kwargs.get("timeout", self._timeout_s)), self._timeout_s)
         return super()._http_post(url, **kwargs)
+
+
+def _typed_strength_workout(workout: Mapping[str, Any]) -> Any:
+    """The document as garminconnect's typed StrengthWorkout (later releases), which checks
+    it; None on 0.3.2, which has none (the document is uploaded as it is)."""
+    try:
+        from garminconnect.workout import StrengthWorkout  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    return StrengthWorkout.model_validate(dict(workout))
 
 
 def _tokens_of(client: _Client) -> dict[str, Any]:
@@ -172,6 +184,49 @@ class GarminApi:
 
     def weigh_ins(self, start_date: str, end_date: str) -> Any:
         return self._call("weigh-ins", lambda: self._garmin.get_weigh_ins(start_date, end_date))
+
+    # -- the workout service (connectors/garmin/workouts.py builds the documents) --
+
+    def upload_strength_workout(self, workout: Mapping[str, Any]) -> str:
+        """Add a strength workout to the athlete's library; its workoutId. Writes are sent once
+        (no retry: a lost answer must not leave a second copy); the caller records progress."""
+        typed = _typed_strength_workout(workout)
+        if typed is not None:
+            response = self._once(
+                "workout upload", lambda: self._garmin.upload_strength_workout(typed)
+            )
+        else:
+            response = self._once(
+                "workout upload", lambda: self._garmin.upload_workout(dict(workout))
+            )
+        return workout_id_of(response)
+
+    def schedule_workout(self, workout_id: str, on: date) -> str:
+        """Put a library workout on the calendar; the schedule's id."""
+        response = self._once(
+            "workout schedule", lambda: self._garmin.schedule_workout(workout_id, on.isoformat())
+        )
+        return scheduled_id_of(response)
+
+    def unschedule_workout(self, schedule_id: str) -> None:
+        """Take a workout off the calendar; one already gone is fine."""
+        self._forgiving_delete(
+            "workout unschedule", lambda: self._garmin.unschedule_workout(schedule_id)
+        )
+
+    def delete_workout(self, workout_id: str) -> None:
+        """Remove a workout from the library (Garmin drops its schedules with it)."""
+        self._forgiving_delete("workout delete", lambda: self._garmin.delete_workout(workout_id))
+
+    def workouts(self, limit: int = 100) -> Any:
+        return self._call("workout list", lambda: self._garmin.get_workouts(0, limit))
+
+    def _forgiving_delete(self, what: str, request: Callable[[], Any]) -> None:
+        try:
+            self._once(what, request)
+        except UpstreamChanged:
+            if self._client.last_status != 404:
+                raise
 
     # -- translation --
 
