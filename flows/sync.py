@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 
 from flows.after_sync import FollowUp, follow_up
+from flows.planning import deliver_stored_plans
 from flows.settings import load_settings
 from flows.sync_core import (
     SOURCES,
@@ -29,6 +30,7 @@ from flows.sync_core import (
     record_failure,
     sync_source,
 )
+from flows.workout_push import push_line
 from warehouse.db import session_scope
 from warehouse.events import mark_published, unpublished
 
@@ -108,6 +110,8 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
             )
         followed = follow_up_task(deps, started)
         logger.info(followed.summary())
+        for push in deliver_stored_plans(deps.engine, load_settings(), now=datetime.now(UTC)):
+            logger.info("Garmin workouts of %s: %s", push.athlete, push_line(push))
         logger.info("%d event(s) published", publish_events_task(deps))
         return [outcome.as_dict() for outcome in outcomes]
     finally:

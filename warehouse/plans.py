@@ -74,6 +74,8 @@ class StoredPlan:
     payload: Mapping[str, Any]
     changes: tuple[str, ...]
     created_at: datetime
+    notice: str | None = None
+    """One line: what this version changed and why."""
 
 
 def plan_inputs(
@@ -172,6 +174,7 @@ def store_plan(
     payload: Mapping[str, Any],
     changes: Sequence[str],
     created_at: datetime,
+    notice: str | None = None,
 ) -> StoredPlan:
     """Keep the plan as a new version of the week, unless the latest version is the same plan
     (then that version is returned and nothing is written)."""
@@ -185,6 +188,7 @@ def store_plan(
         session_date=session_date,
         payload=dict(payload),
         changes=list(changes),
+        notice=notice,
         created_at=created_at,
     )
     session.add(row)
@@ -206,4 +210,5 @@ def _stored(row: Plan) -> StoredPlan:
         payload=dict(row.payload),
         changes=tuple(row.changes or ()),
         created_at=row.created_at,
+        notice=row.notice,
     )

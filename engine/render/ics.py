@@ -37,6 +37,7 @@ def plan_ics(
     stamp: datetime,
     sequence: int = 0,
     changes: Sequence[Change] = (),
+    notice: str | None = None,
 ) -> bytes:
     """`stamp` is when the plan was made (timezone-aware); `sequence` its revision number."""
     if stamp.tzinfo is None:
@@ -51,14 +52,18 @@ def plan_ics(
     event.add("dtstart", plan.date)
     event.add("dtend", plan.date + timedelta(days=1))
     event.add("summary", f"Squats: {headline(plan)}" if not plan.skip else "No squats this week")
-    event.add("description", description(plan, changes))
+    event.add("description", description(plan, changes, notice))
     event.add("transp", "TRANSPARENT")
     calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
-def description(plan: Prescription, changes: Sequence[Change] = ()) -> str:
-    lines = [headline(plan)]
+def description(
+    plan: Prescription, changes: Sequence[Change] = (), notice: str | None = None
+) -> str:
+    """The notice (what changed and why) first: a calendar preview shows the top line."""
+    lines = [notice] if notice else []
+    lines.append(headline(plan))
     if not plan.skip and plan.warmup is not None:
         lines.append(warmup_text(plan.warmup, plan.per_leg))
     if plan.supervised:

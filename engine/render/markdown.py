@@ -10,9 +10,17 @@ from engine.render.text import day_text, headline, warmup_text
 
 
 def plan_markdown(
-    athlete: str, week: str, plan: Prescription, changes: Sequence[Change] = ()
+    athlete: str,
+    week: str,
+    plan: Prescription,
+    changes: Sequence[Change] = (),
+    notice: str | None = None,
 ) -> str:
-    lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", "", f"**{headline(plan)}**"]
+    """`notice`: the one line saying what changed and why; it heads the plan."""
+    lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", ""]
+    if notice:
+        lines += [f"> **{notice}**", ""]
+    lines.append(f"**{headline(plan)}**")
     if not plan.skip:
         if plan.warmup is not None:
             lines.append(f"- {warmup_text(plan.warmup, plan.per_leg)}")

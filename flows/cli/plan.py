@@ -5,6 +5,7 @@ flows/cli/__init__.py)."""
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -15,8 +16,16 @@ from engine.prescription import RuleParams, parse_override
 from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
-from flows.cli.common import console, exit_bad_input, print_json, transaction
-from flows.planning import plan_week
+from flows.cli.common import (
+    console,
+    err_console,
+    exit_bad_input,
+    open_warehouse,
+    print_json,
+    transaction,
+)
+from flows.planning import deliver_stored_plans, plan_week
+from flows.settings import load_settings
 from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
 from warehouse.plans import set_rule_overrides
@@ -50,6 +59,7 @@ def plan(
             result = plan_week(session, name, week, now=now)
     except EngineError as error:
         exit_bad_input(str(error))
+    _deliver(result.athlete_id, now)
     if format is PlanFormat.json:
         print_json(result.payload)
     elif format is PlanFormat.ics:
@@ -61,12 +71,32 @@ def plan(
                 stamp=result.stored.created_at,
                 sequence=result.stored.version - 1,
                 changes=result.changes,
+                notice=result.notice,
             ).decode()
         )
     else:
         sys.stdout.write(
-            plan_markdown(result.athlete, result.week, result.prescription, result.changes)
+            plan_markdown(
+                result.athlete, result.week, result.prescription, result.changes, result.notice
+            )
         )
+
+
+def _deliver(athlete_id: int, now: datetime) -> None:
+    """The stored plan to the athlete's Garmin calendar when they opted in; a failure is kept
+    (sync_state, workout_pushes) for the next run and said on stderr, the plan stands."""
+    settings = load_settings()
+    engine = open_warehouse(settings)
+    try:
+        for outcome in deliver_stored_plans(engine, settings, now=now, only={athlete_id}):
+            if outcome.status != "ok":
+                err_console.print(
+                    f"Garmin workout push {outcome.status} (retried on the next run): "
+                    f"{outcome.error}",
+                    markup=False,
+                )
+    finally:
+        engine.dispose()
 
 
 def athlete_set(

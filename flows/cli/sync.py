@@ -31,6 +31,7 @@ from flows.cli.common import (
     exit_bad_input,
     print_json,
 )
+from flows.planning import deliver_stored_plans
 from flows.settings import Settings, load_settings
 from flows.sync_core import (
     SOURCES,
@@ -41,9 +42,11 @@ from flows.sync_core import (
     run_sync,
     strava_app_from,
 )
+from flows.workout_push import push_line
 from warehouse.athletes import get_athlete
 from warehouse.credentials import CredentialStore, cipher_from_key
 from warehouse.db import session_scope
+from warehouse.deliveries import set_push_workouts
 from warehouse.migrate import upgrade
 from warehouse.sync import finish_run
 
@@ -85,6 +88,14 @@ def connect_garmin(
     email: Annotated[
         str | None, typer.Option(help="Garmin account email (asked if omitted)")
     ] = None,
+    push_workouts: Annotated[
+        bool | None,
+        typer.Option(
+            "--push-workouts/--no-push-workouts",
+            help="Put every stored squat plan on the athlete's Garmin calendar as a strength "
+            "workout (kept until --no-push-workouts)",
+        ),
+    ] = None,
 ) -> None:
     """Log in to Garmin Connect once (MFA supported) and store the tokens, encrypted."""
     settings = load_settings()
@@ -116,9 +127,17 @@ def connect_garmin(
                 endpoints=GarminEndpoints.from_base(settings.garmin_api_base),
             )
         _mark_connected(engine, store)
+        if push_workouts is not None:
+            with session_scope(engine) as session:
+                set_push_workouts(session, store.athlete_id, push_workouts)
     finally:
         engine.dispose()
     console.print(f"Garmin connected for {name}; tokens stored encrypted")
+    if push_workouts is not None:
+        console.print(
+            f"Garmin workout push {'on' if push_workouts else 'off'} for {name}"
+            + ("; plans are pushed after `plan` and each sync" if push_workouts else "")
+        )
 
 
 def _code_of(answer: str) -> str:
@@ -205,14 +224,18 @@ def sync(
     Strava budget is reported in the summary (and in sync_state) without failing the run.
     """
     quiet_library_loggers()
-    deps = deps_from_settings(load_settings())
+    settings = load_settings()
+    deps = deps_from_settings(settings)
     started = datetime.now(UTC)
     try:
         outcomes = run_sync(deps, athlete, _sources(source))
         followed = follow_up(deps.engine, now=datetime.now(UTC), since=started)
+        pushed = deliver_stored_plans(deps.engine, settings, now=datetime.now(UTC))
     finally:
         deps.engine.dispose()
     err_console.print(followed.summary())
+    for push in pushed:
+        err_console.print(f"Garmin workouts of {push.athlete}: {push_line(push)}", markup=False)
     if format is TableOrJson.json:
         print_json([o.as_dict() for o in outcomes])
     else:
