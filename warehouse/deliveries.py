@@ -47,9 +47,11 @@ def set_push_workouts(session: Session, athlete_id: int, enabled: bool) -> None:
     session.flush()
 
 
-def set_gym_time(session: Session, athlete_id: int, hh_mm: str) -> None:
+def set_gym_time(session: Session, athlete_id: int, hh_mm: str, *, now: datetime) -> None:
     """`hh_mm` already validated by the caller (HH:MM, 24 h)."""
-    delivery(session, athlete_id).gym_time = hh_mm
+    row = delivery(session, athlete_id)
+    row.gym_time = hh_mm
+    row.updated_at = now
     session.flush()
 
 

@@ -266,6 +266,8 @@ class AthleteDelivery(Base):
     feed_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     """Only the token's hash is stored; a request's token is looked up by its hash."""
     feed_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When a choice that changes the feed (the gym time) was last made."""
 
 
 class WorkoutPush(Base):

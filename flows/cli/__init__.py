@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
+from flows.cli import activities, activity_links, athletes, demo, feed, lifts, plan, weekly
 from flows.cli import sync as sync_cli
 from flows.cli.common import err_console, redacted_database_url
 from warehouse.errors import BadInput, WarehouseError
@@ -57,6 +57,7 @@ app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
 app.command("weekly")(weekly.weekly)
 athletes.athlete_app.command("set")(plan.athlete_set)
+athletes.athlete_app.command("feed")(feed.athlete_feed)
 app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("feed_nonce", sa.String(length=64), nullable=True),
         sa.Column("feed_token_sha256", sa.String(length=64), nullable=True),
         sa.Column("feed_rotated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["athlete_id"],
             ["athletes.id"],
