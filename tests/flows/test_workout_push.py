@@ -3,15 +3,19 @@ Garmin server's workout service, the warehouse on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
 
 from connectors.garmin.client import GarminEndpoints
+from flows.cli import common as cli_common
 from flows.planning import plan_week
 from flows.workout_push import ApiFor, PushOutcome, garmin_api_for, push_workouts
+from tests.conftest import Cli
 from tests.servers import FakeGarmin
 from tests.sync_fixtures import FakeClock
 from warehouse.athletes import AthleteProfile, add_athlete
@@ -188,3 +192,32 @@ def test_rejected_token_needs_reauth_and_the_others_go_on(
     CredentialStore(warehouse_engine, cipher, ana, "garmin").save(fake_garmin.issue_tokens("ana"))
     assert push(warehouse_engine, api_for)["ana"].scheduled == 1
     assert len(fake_garmin.account("ana").schedules) == 1
+
+
+def test_cli_connect_push_workouts_then_plan_and_sync_push(
+    run_cli: Cli, fake_garmin: FakeGarmin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli_common, "utc_now", lambda: NOW)
+    run_cli.env |= {
+        "IRONMILES_SECRET_KEY": Fernet.generate_key().decode(),
+        "IRONMILES_GARMIN_API_BASE": fake_garmin.base_url,
+    }
+    added = run_cli("athlete", "add", "ana", "--body-weight", "62", "--timezone", "Europe/Madrid")
+    assert added.exit_code == 0, added.stderr
+    tokens = tmp_path / "garmin_tokens.json"
+    tokens.write_text(json.dumps(fake_garmin.issue_tokens("ana")), encoding="utf-8")
+    connected = run_cli("connect", "garmin", "ana", "--tokens-file", str(tokens), "--push-workouts")
+    assert connected.exit_code == 0, connected.stderr
+    assert "Garmin workout push on" in connected.stdout
+    planned = run_cli("plan", "ana", "--week", WEEK)
+    assert planned.exit_code == 0, planned.stderr
+    account = fake_garmin.account("ana")
+    assert len(account.scheduled_on("2026-12-02")) == 1
+    # A failed push is said on stderr; the plan is still printed and stored (exit 0).
+    fake_garmin.revoke("ana")
+    run_cli("athlete", "set", "ana", "--param", "warmup_reps=10")
+    replanned = run_cli("plan", "ana", "--week", WEEK)
+    assert replanned.exit_code == 0 and "needs_reauth" in replanned.stderr
+    assert "Re-planned: warm-up" in replanned.stdout
+    off = run_cli("connect", "garmin", "ana", "--tokens-file", str(tokens), "--no-push-workouts")
+    assert off.exit_code == 0 and "push off" in off.stdout
