@@ -101,7 +101,9 @@ def _typed_strength_workout(workout: Mapping[str, Any]) -> Any:
     """The document as garminconnect's typed StrengthWorkout (later releases), which checks
     it; None on 0.3.2, which has none (the document is uploaded as it is)."""
     try:
-        from garminconnect.workout import StrengthWorkout  # type: ignore[attr-defined,unused-ignore]
+        from garminconnect.workout import (  # type: ignore[attr-defined,import-untyped,unused-ignore]
+            StrengthWorkout,
+        )
     except ImportError:
         return None
     return StrengthWorkout.model_validate(dict(workout))

@@ -4,7 +4,7 @@ Garmin server's workout service, the warehouse on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Engine, select
 
 from connectors.garmin.client import GarminEndpoints
+from engine.prescription.weeks import day_in_week, next_week
 from flows.cli import common as cli_common
 from flows.planning import plan_week
 from flows.workout_push import ApiFor, PushOutcome, garmin_api_for, push_workouts
@@ -198,6 +199,9 @@ def test_cli_connect_push_workouts_then_plan_and_sync_push(
     run_cli: Cli, fake_garmin: FakeGarmin, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(cli_common, "utc_now", lambda: NOW)
+    # `sync` reads the real clock: plan a week that is ahead of both clocks.
+    week = next_week(datetime.now(UTC).date() + timedelta(days=7))
+    wednesday = day_in_week(week, 2).isoformat()
     run_cli.env |= {
         "IRONMILES_SECRET_KEY": Fernet.generate_key().decode(),
         "IRONMILES_GARMIN_API_BASE": fake_garmin.base_url,
@@ -209,15 +213,25 @@ def test_cli_connect_push_workouts_then_plan_and_sync_push(
     connected = run_cli("connect", "garmin", "ana", "--tokens-file", str(tokens), "--push-workouts")
     assert connected.exit_code == 0, connected.stderr
     assert "Garmin workout push on" in connected.stdout
-    planned = run_cli("plan", "ana", "--week", WEEK)
+    planned = run_cli("plan", "ana", "--week", week)
     assert planned.exit_code == 0, planned.stderr
     account = fake_garmin.account("ana")
-    assert len(account.scheduled_on("2026-12-02")) == 1
+    assert len(account.scheduled_on(wednesday)) == 1
     # A failed push is said on stderr; the plan is still printed and stored (exit 0).
     fake_garmin.revoke("ana")
     run_cli("athlete", "set", "ana", "--param", "warmup_reps=10")
-    replanned = run_cli("plan", "ana", "--week", WEEK)
+    replanned = run_cli("plan", "ana", "--week", week)
     assert replanned.exit_code == 0 and "needs_reauth" in replanned.stderr
     assert "Re-planned: warm-up" in replanned.stdout
+    # Connected again, the next sync finishes the push: the re-planned workout replaces the old.
+    tokens.write_text(json.dumps(fake_garmin.issue_tokens("ana")), encoding="utf-8")
+    assert run_cli("connect", "garmin", "ana", "--tokens-file", str(tokens)).exit_code == 0
+    synced = run_cli("sync", "--athlete", "ana", "--source", "garmin")
+    assert synced.exit_code == 0, synced.stderr
+    assert "Garmin workouts of ana: ok; 1 scheduled" in synced.stderr
+    (scheduled,) = account.scheduled_on(wednesday)
+    assert list(account.workouts) == [scheduled["workoutId"]]
+    steps = account.workouts[scheduled["workoutId"]]["workoutSegments"][0]["workoutSteps"]
+    assert steps[0]["workoutSteps"][0]["endConditionValue"] == 10.0
     off = run_cli("connect", "garmin", "ana", "--tokens-file", str(tokens), "--no-push-workouts")
     assert off.exit_code == 0 and "push off" in off.stdout
