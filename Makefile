@@ -5,7 +5,20 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 PY ?= python3
 
-.PHONY: setup demo check fmt bench
+# The project's interpreter: the newest Python 3.12+ on this machine (PATH, then pyenv's
+# versions), else `python3` (3.11). 3.12+ gets the current garminconnect; 3.11 keeps 0.3.2
+# (README, "Python versions"). `make check PYTHON=python3.11` picks one by hand.
+ifndef PYTHON
+PYTHON := $(or $(shell for p in $$(command -v python3.14 python3.13 python3.12 2>/dev/null) \
+	$${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3; do \
+	  [ -x "$$p" ] && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	  && "$$p" -c 'import sys; print("%d.%03d.%03d" % sys.version_info[:3], sys.executable)'; \
+	done | sort -r | head -n 1 | cut -d " " -f 2),$(PY))
+endif
+# Every uv command below (sync, run) uses it; a .venv made by another Python is rebuilt.
+export UV_PYTHON := $(PYTHON)
+
+.PHONY: setup demo check fmt bench python
 
 $(UV):
 	$(PY) -m venv $(TOOLS)
@@ -13,6 +26,10 @@ $(UV):
 
 setup: $(UV)
 	$(UV) sync --frozen --quiet
+
+# Which interpreter (and so which garminconnect) the commands use.
+python:
+	@echo "$(PYTHON)"
 
 # The demo keeps its warehouse in ./.demo unless IRONMILES_HOME says otherwise.
 demo: setup

@@ -24,6 +24,7 @@ from engine.prescription.weeks import next_week, week_of
 from flows.planning import plan_week, provisional_plan_due
 from flows.source_runs import SourceOutcome, SyncDeps, plan_runs, record_failure, sync_source
 from flows.weekly_load import local_today, refresh_weekly_load
+from flows.workout_push import PushOutcome
 from warehouse.athletes import list_athletes
 from warehouse.db import session_scope
 from warehouse.events import mark_published, record_athlete_events, unpublished
@@ -36,6 +37,8 @@ Unit = tuple[str, SourceName]
 """One athlete-source unit of work: (athlete name, source)."""
 Publish = Callable[[Event], None]
 """Sends one outbox event on (the flow's: to Prefect's event system)."""
+Deliver = Callable[[], list[PushOutcome]]
+"""Sends the stored plans on to the athletes' watches (Garmin workouts), after the re-plans."""
 
 
 class TaskRunner(Protocol):
@@ -91,6 +94,8 @@ class Night:
     outcomes: list[SourceOutcome]
     followed: FollowUp
     published: int = 0
+    pushed: list[PushOutcome] = field(default_factory=list)
+    """The Garmin workout pushes of the stored plans (opted-in athletes only)."""
 
     def outcome_dicts(self) -> list[dict[str, Any]]:
         return [outcome.as_dict() for outcome in self.outcomes]
@@ -103,6 +108,7 @@ def run_nightly(
     sources: Sequence[SourceName] = SOURCE_NAMES,
     runner: TaskRunner | None = None,
     publish: Publish | None = None,
+    deliver: Deliver | None = None,
 ) -> Night:
     """Sync every connected source of the chosen athletes (all when None), then recompute,
     announce and re-plan for the athletes whose data changed, then publish the new events
@@ -118,12 +124,13 @@ def run_nightly(
     followed = runner.step(
         "follow-up", lambda: follow_up(deps.engine, now=deps.clock(), since=started)
     )
+    pushed = [] if deliver is None else runner.step("deliver-workouts", deliver)
     published = 0
     if publish is not None:
         published = runner.step(
             "publish-events", lambda: publish_events(deps.engine, publish, now=deps.clock())
         )
-    return Night(outcomes=outcomes, followed=followed, published=published)
+    return Night(outcomes=outcomes, followed=followed, published=published, pushed=pushed)
 
 
 def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:

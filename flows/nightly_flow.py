@@ -18,8 +18,10 @@ from prefect.events import emit_event
 
 from connectors.source import SOURCE_NAMES, SourceName
 from flows.nightly import Unit, run_nightly
+from flows.planning import deliver_stored_plans
 from flows.settings import load_settings
 from flows.source_runs import SourceOutcome, deps_from_settings, quiet_library_loggers
+from flows.workout_push import push_line
 from warehouse.models import Event
 
 T = TypeVar("T")
@@ -93,7 +95,8 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
     """Sync every connected source of every athlete (or of one athlete / one source)."""
     logger = get_run_logger()
     quiet_library_loggers()
-    deps = deps_from_settings(load_settings())
+    settings = load_settings()
+    deps = deps_from_settings(settings)
     try:
         # SQLite takes one writer at a time (a second one fails at once with "database is
         # locked"), so there the tasks run one after the other; PostgreSQL runs them together.
@@ -104,6 +107,7 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
             sources=sources_of(source),
             runner=runner,
             publish=emit_to_prefect,
+            deliver=lambda: deliver_stored_plans(deps.engine, settings, now=deps.clock()),
         )
         for outcome in night.outcomes:
             logger.info(
@@ -116,6 +120,8 @@ def nightly_sync(athlete: str | None = None, source: str = "all") -> list[dict[s
                 f": {outcome.error}" if outcome.error else "",
             )
         logger.info(night.followed.summary())
+        for push in night.pushed:
+            logger.info("Garmin workouts of %s: %s", push.athlete, push_line(push))
         logger.info("%d event(s) published", night.published)
         return night.outcome_dicts()
     finally:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from engine.prescription import (
@@ -25,9 +26,11 @@ from engine.prescription import (
 )
 from engine.prescription.params import Experience, Priority
 from engine.prescription.weeks import day_in_week, shift_week, week_monday, week_of
-from engine.render import Change, plan_changes, plan_json
+from engine.render import Change, notice_line, plan_changes, plan_json
 from engine.render.changes import changes_text
+from flows.settings import Settings
 from flows.weekly_load import local_today, refresh_weekly_load
+from flows.workout_push import PushOutcome, push_with_settings
 from warehouse.athletes import get_athlete
 from warehouse.models import Athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
@@ -48,6 +51,12 @@ class WeekPlan:
     changes: tuple[Change, ...]
     stored: StoredPlan
     """The stored version this plan is (a new one, or the unchanged latest)."""
+    athlete_id: int
+
+    @property
+    def notice(self) -> str | None:
+        """What this version changed and why, in one line (None: nothing changed)."""
+        return self.stored.notice
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -107,6 +116,17 @@ def athlete_state(
     return state, params
 
 
+def deliver_stored_plans(
+    engine: Engine, settings: Settings, *, now: datetime, only: set[int] | None = None
+) -> list[PushOutcome]:
+    """The step after plans are stored and committed (by `plan`, the nightly re-plan or an
+    event-triggered one): opted-in athletes get them as Garmin workouts. Separate from
+    `plan_week`'s transaction on purpose: a failed push is recorded and retried next run, and
+    never takes the stored plan with it. `only`: these athlete ids (None: every opted-in one,
+    which also retries earlier failures)."""
+    return push_with_settings(engine, settings, now=now, only=only)
+
+
 def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
     """Prescribe `week` for athlete `name`, compare with last week's latest plan, and store it
     as a new version of the week when it differs from the latest one.
@@ -126,14 +146,23 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
     prescription = prescribe(state, params)
     previous = latest_plan(session, athlete.id, shift_week(week, -1))
     changes = plan_changes(None if previous is None else previous.payload, prescription)
+    payload = plan_json(athlete.name, week, prescription)
+    earlier = latest_plan(session, athlete.id, week)
+    # A re-plan says what it changed from the version it replaces; a first plan, from last week.
+    notice = (
+        notice_line(changes, replan=False)
+        if earlier is None
+        else notice_line(plan_changes(earlier.payload, prescription), replan=True)
+    )
     stored = store_plan(
         session,
         athlete.id,
         week,
         session_date=prescription.date,
-        payload=plan_json(athlete.name, week, prescription),
+        payload=payload,
         changes=changes_text(list(changes)),
         created_at=now,
+        notice=notice,
     )
     return WeekPlan(
         athlete=athlete.name,
@@ -141,6 +170,7 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
         prescription=prescription,
         changes=changes,
         stored=stored,
+        athlete_id=athlete.id,
     )
 
 

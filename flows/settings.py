@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     strava_client_secret: SecretStr | None = None
     strava_verify_token: SecretStr | None = None
     secret_key: SecretStr | None = None
+    public_url: str | None = None
+    """The address `ironmiles serve` is reached at from outside (the feed URLs start with it)."""
 
     @property
     def effective_database_url(self) -> str:

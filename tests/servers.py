@@ -231,6 +231,13 @@ class GarminAccount:
     details: dict[str, Json] = field(default_factory=dict)
     exercise_sets: dict[str, Json] = field(default_factory=dict)
     weigh_ins: list[Json] = field(default_factory=list)
+    workouts: dict[int, Json] = field(default_factory=dict)
+    """The workout library, by workoutId."""
+    schedules: dict[int, Json] = field(default_factory=dict)
+    """Scheduled workouts, by workoutScheduleId: {"workoutId", "date"}."""
+
+    def scheduled_on(self, day: str) -> list[Json]:
+        return [s for s in self.schedules.values() if s["date"] == day]
 
 
 class FakeGarmin(_FakeBase):
@@ -310,6 +317,8 @@ class FakeGarmin(_FakeBase):
         if match:
             self.calls["weigh_ins"] += 1
             return _json(self._weigh_ins(account, match.group(1), match.group(2)))
+        if path.startswith(("/workout-service/", "/calendar-service/")):
+            return self._workout_service(account, request)
         if path == "/userprofile-service/socialProfile":
             self.calls["profile"] += 1
             return _json({"displayName": athlete, "fullName": athlete.title()})
@@ -348,6 +357,97 @@ class FakeGarmin(_FakeBase):
             ],
             "totalAverage": {},
         }
+
+    # -- workout service: the library, the schedule, the calendar month --
+
+    _ids = itertools.count(900_000_001)
+
+    def _workout_service(self, account: GarminAccount, request: Request) -> Response:
+        path, method = request.path, request.method
+        if path == "/workout-service/workout" and method == "POST":
+            self.calls["workout_upload"] += 1
+            return self._upload_workout(account, request.get_json(silent=True))
+        if path == "/workout-service/workouts" and method == "GET":
+            self.calls["workout_list"] += 1
+            start, limit = int(request.args.get("start", 0)), int(request.args.get("limit", 100))
+            listed = [dict(w) for w in account.workouts.values()][start : start + limit]
+            return _json(listed)
+        match = re.fullmatch(r"/workout-service/workout/(\d+)", path)
+        if match and method in ("GET", "DELETE"):
+            workout_id = int(match.group(1))
+            if workout_id not in account.workouts:
+                return _json({"message": "Workout not found"}, 404)
+            if method == "GET":
+                return _json(account.workouts[workout_id])
+            self.calls["workout_delete"] += 1
+            del account.workouts[workout_id]
+            # Garmin takes a deleted workout off the calendar too.
+            for schedule_id in [
+                k for k, v in account.schedules.items() if v["workoutId"] == workout_id
+            ]:
+                del account.schedules[schedule_id]
+            return Response(status=204)
+        match = re.fullmatch(r"/workout-service/schedule/(\d+)", path)
+        if match and method == "POST":
+            self.calls["workout_schedule"] += 1
+            return self._schedule(account, int(match.group(1)), request.get_json(silent=True))
+        if match and method == "DELETE":
+            self.calls["workout_unschedule"] += 1
+            if account.schedules.pop(int(match.group(1)), None) is None:
+                return _json({"message": "Scheduled workout not found"}, 404)
+            return Response(status=204)
+        match = re.fullmatch(r"/calendar-service/year/(\d+)/month/(\d+)", path)
+        if match and method == "GET":
+            year, month = int(match.group(1)), int(match.group(2)) + 1  # Garmin's months: 0-11
+            prefix = f"{year:04d}-{month:02d}-"
+            items = [
+                {
+                    "id": schedule_id,
+                    "itemType": "workout",
+                    "workoutId": s["workoutId"],
+                    "date": s["date"],
+                    "title": account.workouts[s["workoutId"]]["workoutName"],
+                }
+                for schedule_id, s in sorted(account.schedules.items())
+                if s["date"].startswith(prefix)
+            ]
+            return _json({"startDayOfMonth": 0, "numOfDaysInMonth": 31, "calendarItems": items})
+        self.calls["unknown"] += 1
+        return _json({"message": "no such endpoint"}, 404)
+
+    def _upload_workout(self, account: GarminAccount, body: Any) -> Response:
+        problem = _strength_workout_problem(body)
+        if problem is not None:
+            return _json({"message": f"Invalid workout: {problem}"}, 400)
+        workout_id = next(self._ids)
+        stored = {
+            **copy.deepcopy(body),
+            "workoutId": workout_id,
+            "ownerId": 10788552,
+            "createdDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.0"),
+            "updatedDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.0"),
+        }
+        account.workouts[workout_id] = stored
+        return _json(stored)
+
+    def _schedule(self, account: GarminAccount, workout_id: int, body: Any) -> Response:
+        day = body.get("date") if isinstance(body, dict) else None
+        if not isinstance(day, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+            return _json({"message": "Invalid date"}, 400)
+        workout = account.workouts.get(workout_id)
+        if workout is None:
+            return _json({"message": "Workout not found"}, 404)
+        schedule_id = next(self._ids)
+        account.schedules[schedule_id] = {"workoutId": workout_id, "date": day}
+        return _json(
+            {
+                "workoutScheduleId": schedule_id,
+                "workout": workout,
+                "calendarDate": day,
+                "createdDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.0"),
+                "ownerId": 10788552,
+            }
+        )
 
     def _token(self, request: Request) -> Response:
         form = request.form
@@ -396,6 +496,42 @@ class FakeGarmin(_FakeBase):
                 {"responseStatus": {"type": "SUCCESSFUL"}, "serviceTicketId": f"ST-{email}"}
             )
         return _json({"message": "no such endpoint"}, 404)
+
+
+def _strength_workout_problem(body: Any) -> str | None:
+    """What Garmin's workout service would refuse in a strength workout, or None."""
+    if not isinstance(body, dict) or not body.get("workoutName"):
+        return "no workoutName"
+    if (body.get("sportType") or {}).get("sportTypeKey") != "strength_training":
+        return "sportType is not strength_training"
+    orders: list[int] = []
+
+    def walk(steps: Any) -> str | None:
+        for step in steps or []:
+            orders.append(step.get("stepOrder"))
+            if step.get("type") == "RepeatGroupDTO":
+                if not isinstance(step.get("numberOfIterations"), int):
+                    return "repeat group without numberOfIterations"
+                found = walk(step.get("workoutSteps"))
+                if found:
+                    return found
+            elif step.get("type") == "ExecutableStepDTO":
+                key = (step.get("stepType") or {}).get("stepTypeKey")
+                if key in ("interval", "warmup") and not step.get("category"):
+                    return f"exercise step {step.get('stepOrder')} has no category"
+                if "weightValue" in step and (step.get("weightUnit") or {}).get("factor") != 1000.0:
+                    return "weightValue without the kilogram unit"
+            else:
+                return f"unknown step type {step.get('type')!r}"
+        return None
+
+    for segment in body.get("workoutSegments") or []:
+        found = walk(segment.get("workoutSteps"))
+        if found:
+            return found
+    if not orders or len(set(orders)) != len(orders):
+        return "stepOrder missing or repeated"
+    return None
 
 
 # --------------------------------------------------------------------------------------------

@@ -248,7 +248,53 @@ class Plan(Base):
     session_date: Mapped[date | None] = mapped_column(Date)
     payload: Mapped[dict[str, Any]] = mapped_column(Payload)
     changes: Mapped[list[str]] = mapped_column(Payload, default=list)
+    notice: Mapped[str | None] = mapped_column(Text)
+    """One line: what this version changed and why (a re-plan: from the version before it;
+    a first version: from last week's plan). Heads the workout, the feed event and the Markdown."""
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class AthleteDelivery(Base):
+    """Where an athlete's plans go: the Garmin workout push (opt-in), the calendar feed's token
+    and the gym time its events start at. One row per athlete, made on first use."""
+
+    __tablename__ = "athlete_delivery"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    push_workouts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    gym_time: Mapped[str] = mapped_column(String(5), default="18:00", server_default="18:00")
+    """HH:MM on the athlete's wall clock."""
+    feed_nonce: Mapped[str | None] = mapped_column(String(64))
+    """The feed token is derived from IRONMILES_SECRET_KEY and this nonce; rotating replaces it."""
+    feed_token_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    """Only the token's hash is stored; a request's token is looked up by its hash."""
+    feed_rotated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When a choice that changes the feed (the gym time) was last made."""
+
+
+class WorkoutPush(Base):
+    """What of one week's plan is on the athlete's Garmin calendar, and whether the last push
+    worked. The plan itself stays in `plans`: a failed push is retried from here next run."""
+
+    __tablename__ = "workout_pushes"
+
+    athlete_id: Mapped[int] = mapped_column(
+        ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
+    )
+    week: Mapped[str] = mapped_column(String(8), primary_key=True)
+    plan_version: Mapped[int | None] = mapped_column(Integer)
+    """The plan version on Garmin now (None: nothing of this week is)."""
+    workout_id: Mapped[str | None] = mapped_column(String(40))
+    schedule_id: Mapped[str | None] = mapped_column(String(40))
+    scheduled_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    """pending | scheduled | removed | failed"""
+    last_error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class WeeklyLoad(Base):

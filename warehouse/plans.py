@@ -86,6 +86,8 @@ class StoredPlan:
     payload: Mapping[str, Any]
     changes: tuple[str, ...]
     created_at: datetime
+    notice: str | None = None
+    """One line: what this version changed and why."""
 
 
 def plan_inputs(
@@ -218,6 +220,7 @@ def store_plan(
     payload: Mapping[str, Any],
     changes: Sequence[str],
     created_at: datetime,
+    notice: str | None = None,
 ) -> StoredPlan:
     """Keep the plan as a new version of the week, unless the latest version is the same plan
     (then that version is returned and nothing is written)."""
@@ -231,6 +234,7 @@ def store_plan(
         session_date=session_date,
         payload=dict(payload),
         changes=list(changes),
+        notice=notice,
         created_at=created_at,
     )
     session.add(row)
@@ -252,4 +256,5 @@ def _stored(row: Plan) -> StoredPlan:
         payload=dict(row.payload),
         changes=tuple(row.changes or ()),
         created_at=row.created_at,
+        notice=row.notice,
     )

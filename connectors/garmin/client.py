@@ -2,7 +2,8 @@
 a configurable base URL, records every response, persists rotated tokens, and turns the library's
 exceptions into ours.
 
-garminconnect 0.3.2 keeps native DI OAuth tokens (`garmin_tokens.json`: di_token,
+Two releases are supported (README, "Python versions"): 0.3.2 on Python 3.11 and the current
+one on 3.12+. Both keep native DI OAuth tokens (`garmin_tokens.json`: di_token,
 di_refresh_token, di_client_id) and refreshes them itself (before a request when the JWT expires
 within 15 minutes, and once after a 401). It only writes refreshed tokens to a file path, so we
 compare its state after each call and hand any change to our token store at once.
@@ -14,13 +15,15 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
-import garminconnect  # type: ignore[import-untyped]  # ships no type information
+import garminconnect  # type: ignore[import-untyped,unused-ignore]  # later releases are typed
 import requests
 from garminconnect import client as gc_client
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
+from connectors.garmin.workouts import scheduled_id_of, workout_id_of
 from connectors.source import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,7 @@ class GarminEndpoints:
         return cls(api_base=base, sso_base=base, token_url=f"{base}/di-oauth2-service/oauth/token")
 
 
-class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyped
+class _Client(gc_client.Client):  # type: ignore[misc,unused-ignore]  # 0.3.2 is untyped
     """garminconnect's client with our endpoints, our timeout, and a response recorder."""
 
     def __init__(self, endpoints: GarminEndpoints, timeout_s: float) -> None:
@@ -59,10 +62,16 @@ class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyp
         self._connectapi = endpoints.api_base.rstrip("/")
         self._sso = endpoints.sso_base.rstrip("/")
         self._token_url = endpoints.token_url
+        # Later releases keep the DI token URL per client (0.3.2: a module constant, below).
+        self._di_token_url = endpoints.token_url
         self._timeout_s = timeout_s
         self.calls = 0
         self.last_status: int | None = None
         self.last_headers: Mapping[str, str] = {}
+        # Later releases reuse one API session (0.3.2 makes a fresh one per call, below).
+        api_session = getattr(self, "_api_session", None)
+        if isinstance(api_session, requests.Session):
+            api_session.hooks["response"].append(self._record)
 
     def _record(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
         self.calls += 1
@@ -70,7 +79,7 @@ class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyp
         self.last_headers = dict(response.headers)
 
     def _fresh_api_session(self) -> requests.Session:
-        session: requests.Session = super()._fresh_api_session()
+        session: requests.Session = super()._fresh_api_session()  # type: ignore[misc,unused-ignore]
         session.hooks["response"].append(self._record)
         return session
 
@@ -86,6 +95,18 @@ class _Client(gc_client.Client):  # type: ignore[misc]  # garminconnect is untyp
             url = self._token_url
         kwargs["timeout"] = min(float(kwargs.get("timeout", self._timeout_s)), self._timeout_s)
         return super()._http_post(url, **kwargs)
+
+
+def _typed_strength_workout(workout: Mapping[str, Any]) -> Any:
+    """The document as garminconnect's typed StrengthWorkout (later releases), which checks
+    it; None on 0.3.2, which has none (the document is uploaded as it is)."""
+    try:
+        from garminconnect.workout import (  # type: ignore[attr-defined,import-untyped,unused-ignore]
+            StrengthWorkout,
+        )
+    except ImportError:
+        return None
+    return StrengthWorkout.model_validate(dict(workout))
 
 
 def _tokens_of(client: _Client) -> dict[str, Any]:
@@ -129,6 +150,9 @@ class GarminApi:
         self._sleep = sleep
         self._retry = retry or RetryPolicy()
         self._garmin = garminconnect.Garmin()
+        # Later releases retry 5xx themselves with time.sleep; ours (below) takes the injected
+        # sleep and honours Retry-After, so theirs is off. 0.3.2 has no such attribute to read.
+        self._garmin.retry_attempts = 0
         self._client = _Client(endpoints, timeout_s)
         self._garmin.client = self._client
         try:
@@ -162,6 +186,49 @@ class GarminApi:
 
     def weigh_ins(self, start_date: str, end_date: str) -> Any:
         return self._call("weigh-ins", lambda: self._garmin.get_weigh_ins(start_date, end_date))
+
+    # -- the workout service (connectors/garmin/workouts.py builds the documents) --
+
+    def upload_strength_workout(self, workout: Mapping[str, Any]) -> str:
+        """Add a strength workout to the athlete's library; its workoutId. Writes are sent once
+        (no retry: a lost answer must not leave a second copy); the caller records progress."""
+        typed = _typed_strength_workout(workout)
+        if typed is not None:
+            response = self._once(
+                "workout upload", lambda: self._garmin.upload_strength_workout(typed)
+            )
+        else:
+            response = self._once(
+                "workout upload", lambda: self._garmin.upload_workout(dict(workout))
+            )
+        return workout_id_of(response)
+
+    def schedule_workout(self, workout_id: str, on: date) -> str:
+        """Put a library workout on the calendar; the schedule's id."""
+        response = self._once(
+            "workout schedule", lambda: self._garmin.schedule_workout(workout_id, on.isoformat())
+        )
+        return scheduled_id_of(response)
+
+    def unschedule_workout(self, schedule_id: str) -> None:
+        """Take a workout off the calendar; one already gone is fine."""
+        self._forgiving_delete(
+            "workout unschedule", lambda: self._garmin.unschedule_workout(schedule_id)
+        )
+
+    def delete_workout(self, workout_id: str) -> None:
+        """Remove a workout from the library (Garmin drops its schedules with it)."""
+        self._forgiving_delete("workout delete", lambda: self._garmin.delete_workout(workout_id))
+
+    def workouts(self, limit: int = 100) -> Any:
+        return self._call("workout list", lambda: self._garmin.get_workouts(0, limit))
+
+    def _forgiving_delete(self, what: str, request: Callable[[], Any]) -> None:
+        try:
+            self._once(what, request)
+        except UpstreamChanged:
+            if self._client.last_status != 404:
+                raise
 
     # -- translation --
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import garminconnect  # type: ignore[import-untyped]  # ships no type information
+import garminconnect  # type: ignore[import-untyped,unused-ignore]  # later releases are typed
 
 from connectors.errors import AuthExpired, RateLimited, UpstreamUnavailable
 from connectors.garmin.client import (

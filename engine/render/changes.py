@@ -85,6 +85,15 @@ def _show(key: str, value: Any) -> str:
     return str(value)
 
 
+def notice_line(changes: tuple[Change, ...] | list[Change], *, replan: bool) -> str | None:
+    """The one line that heads the plan wherever it is shown: what changed and why. `replan`:
+    compared with the earlier version of the same week (else with last week's plan)."""
+    if not changes:
+        return None
+    head = "Re-planned" if replan else "Changed since last week"
+    return f"{head}: " + "; ".join(changes_text(list(changes)))
+
+
 def changes_text(changes: tuple[Change, ...] | list[Change]) -> list[str]:
     """One line per group of changes decided by the same rules, so a reason is said once:
     `sets 2 → 1, reps 8 → 6: R2: B race ...`."""

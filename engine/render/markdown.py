@@ -10,8 +10,13 @@ from engine.render.phrases import day_text, headline, warmup_text
 
 
 def plan_markdown(
-    athlete: str, week: str, plan: Prescription, changes: Sequence[Change] = ()
+    athlete: str,
+    week: str,
+    plan: Prescription,
+    changes: Sequence[Change] = (),
+    notice: str | None = None,
 ) -> str:
+    """`notice`: the one line saying what changed and why; it heads the plan."""
     lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", ""]
     if plan.provisional:
         lines += [
@@ -19,6 +24,8 @@ def plan_markdown(
             "once it ends._",
             "",
         ]
+    if notice:
+        lines += [f"> **{notice}**", ""]
     lines.append(f"**{headline(plan)}**")
     if not plan.skip:
         if plan.warmup is not None:

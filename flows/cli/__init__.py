@@ -16,6 +16,7 @@ from flows.cli import (
     athletes,
     connect,
     demo,
+    feed,
     lifts,
     plan,
     sync_command,
@@ -66,6 +67,7 @@ app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
 app.command("weekly")(weekly.weekly)
 athletes.athlete_app.command("set")(plan.athlete_set)
+athletes.athlete_app.command("feed")(feed.athlete_feed)
 app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)

@@ -25,6 +25,7 @@ from flows.source_runs import strava_app_from
 from warehouse.athletes import get_athlete
 from warehouse.credentials import CredentialStore, cipher_from_key
 from warehouse.db import session_scope
+from warehouse.deliveries import set_push_workouts
 from warehouse.migrate import upgrade
 from warehouse.sync_state import finish_run
 
@@ -60,6 +61,14 @@ def connect_garmin(
     email: Annotated[
         str | None, typer.Option(help="Garmin account email (asked if omitted)")
     ] = None,
+    push_workouts: Annotated[
+        bool | None,
+        typer.Option(
+            "--push-workouts/--no-push-workouts",
+            help="Put every stored squat plan on the athlete's Garmin calendar as a strength "
+            "workout (kept until --no-push-workouts)",
+        ),
+    ] = None,
 ) -> None:
     """Log in to Garmin Connect once (MFA supported) and store the tokens, encrypted."""
     settings = load_settings()
@@ -91,9 +100,17 @@ def connect_garmin(
                 endpoints=GarminEndpoints.from_base(settings.garmin_api_base),
             )
         _mark_connected(engine, store)
+        if push_workouts is not None:
+            with session_scope(engine) as session:
+                set_push_workouts(session, store.athlete_id, push_workouts)
     finally:
         engine.dispose()
     console.print(f"Garmin connected for {name}; tokens stored encrypted")
+    if push_workouts is not None:
+        console.print(
+            f"Garmin workout push {'on' if push_workouts else 'off'} for {name}"
+            + ("; plans are pushed after `plan` and each sync" if push_workouts else "")
+        )
 
 
 def _code_of(answer: str) -> str:

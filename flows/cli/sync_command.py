@@ -16,8 +16,10 @@ from rich.table import Table
 from connectors.source import SOURCE_NAMES, SourceName
 from flows.cli.common import TableOrJson, console, err_console, print_json
 from flows.nightly import InSequence, run_nightly
+from flows.planning import deliver_stored_plans
 from flows.settings import load_settings
 from flows.source_runs import SourceOutcome, deps_from_settings, quiet_library_loggers
+from flows.workout_push import push_line
 
 
 class SourceChoice(StrEnum):
@@ -41,13 +43,22 @@ def sync(
     Strava budget is reported in the summary (and in sync_state) without failing the run.
     """
     quiet_library_loggers()
-    deps = deps_from_settings(load_settings())
+    settings = load_settings()
+    deps = deps_from_settings(settings)
     try:
-        night = run_nightly(deps, athlete=athlete, sources=_sources(source), runner=InSequence())
+        night = run_nightly(
+            deps,
+            athlete=athlete,
+            sources=_sources(source),
+            runner=InSequence(),
+            deliver=lambda: deliver_stored_plans(deps.engine, settings, now=deps.clock()),
+        )
     finally:
         deps.engine.dispose()
     outcomes = night.outcomes
     err_console.print(night.followed.summary())
+    for push in night.pushed:
+        err_console.print(f"Garmin workouts of {push.athlete}: {push_line(push)}", markup=False)
     if format is TableOrJson.json:
         print_json([o.as_dict() for o in outcomes])
     else:

@@ -154,3 +154,52 @@ def test_no_previous_plan_and_an_identical_plan_have_no_changes() -> None:
     plan = prescribe(case_3)
     assert plan_changes(None, plan) == ()
     assert plan_changes(plan_json("Ann", "2025-W40", plan), plan) == ()
+
+
+single_leg = state(
+    experience="experienced", single_leg=True, body_weight_kg=80, weight_kg=100, rir=3
+)
+
+
+@pytest.mark.parametrize("case", [case_3, case_7, case_9, single_leg])
+def test_a_stored_plan_renders_as_the_prescription_did(case: object) -> None:
+    """The feed renders stored JSON: it must read back to the same text and JSON."""
+    from engine.render.ics import description
+    from engine.render.json import plan_from_json
+
+    plan = prescribe(case)  # type: ignore[arg-type]
+    document = json.loads(json.dumps(plan_json("Ann", "2025-W41", plan)))
+    again = plan_from_json(document)
+    assert plan_json("Ann", "2025-W41", again) == document
+    assert description(again) == description(plan)
+    assert again.per_leg == plan.per_leg
+
+
+def test_notice_says_what_changed_and_heads_every_rendering() -> None:
+    from datetime import time
+
+    from engine.render import notice_line
+    from engine.render.ics import FeedEntry, plans_feed
+
+    before, after = prescribe(case_3), prescribe(case_9)
+    changes = plan_changes(plan_json("Ann", "2025-W41", before), after)
+    notice = notice_line(changes, replan=True)
+    assert notice is not None and notice.startswith("Re-planned: ")
+    assert "\n" not in notice and "→" in notice and "R2" in notice
+    assert notice_line((), replan=True) is None
+    markdown = plan_markdown("Ann", "2025-W41", after, changes, notice)
+    assert markdown.splitlines()[2] == f"> **{notice}**"
+    ics = plan_ics("Ann", "2025-W41", after, stamp=STAMP, notice=notice)
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    assert str(event["description"]).splitlines()[0] == notice
+    feed = plans_feed(
+        "Ann",
+        [FeedEntry(week="2025-W41", plan=after, version=3, stamp=STAMP, notice=notice)],
+        zone="Europe/Madrid",
+        gym_time=time(18, 0),
+    )
+    (entry,) = Calendar.from_ical(feed).walk("VEVENT")
+    assert str(entry["description"]).splitlines()[0] == notice
+    assert int(entry["sequence"]) == 2 and str(entry["uid"]) == plan_uid("Ann", "2025-W41")
+    assert entry["dtstart"].dt == datetime(2025, 10, 8, 18, 0, tzinfo=entry["dtstart"].dt.tzinfo)
+    assert b"BEGIN:VTIMEZONE" in feed and b"TZID:Europe/Madrid" in feed
