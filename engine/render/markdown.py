@@ -18,14 +18,14 @@ def plan_markdown(
 ) -> str:
     """`notice`: the one line saying what changed and why; it heads the plan."""
     lines = [f"# Squats for {athlete}, {week}: {day_text(plan)}", ""]
+    if notice:
+        lines += [f"> **{notice}**", ""]
     if plan.provisional:
         lines += [
             "_Provisional: the week before is still running, so this plan is made again "
             "once it ends._",
             "",
         ]
-    if notice:
-        lines += [f"> **{notice}**", ""]
     lines.append(f"**{headline(plan)}**")
     if not plan.skip:
         if plan.warmup is not None:
