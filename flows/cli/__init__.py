@@ -10,7 +10,18 @@ from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
+from flows.cli import (
+    activities,
+    activity_links,
+    athletes,
+    coaches,
+    demo,
+    lifts,
+    plan,
+    query,
+    serve,
+    weekly,
+)
 from flows.cli import sync as sync_cli
 from flows.cli.common import err_console, redacted_database_url
 from warehouse.errors import BadInput, WarehouseError
@@ -63,6 +74,9 @@ activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
 app.add_typer(sync_cli.connect_app, name="connect")
 app.command("sync")(sync_cli.sync)
+app.command("query")(query.query)
+app.add_typer(coaches.coach_app, name="coach")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

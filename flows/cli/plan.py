@@ -15,6 +15,7 @@ from engine.prescription import RuleParams, parse_override
 from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
+from flows.cli.coaches import coach_changes
 from flows.cli.common import console, exit_bad_input, print_json, transaction
 from flows.planning import plan_week
 from flows.weekly_load import local_today
@@ -78,9 +79,19 @@ def athlete_set(
             help="A coaching-rule parameter, NAME=VALUE (repeatable), e.g. a_skip_days=21; "
             "setting a parameter to its default removes the override",
         ),
-    ],
+    ] = [],  # noqa: B006 (typer reads the default, never mutates it)
+    coach: Annotated[
+        str | None, typer.Option(help="The athlete's coach ('' for none); see `coach add`")
+    ] = None,
+    share_strava: Annotated[
+        bool | None,
+        typer.Option(
+            "--share-strava-with-coach/--no-share-strava-with-coach",
+            help="Whether the coach may see this athlete's Strava data (Strava's API agreement)",
+        ),
+    ] = None,
 ) -> None:
-    """Override coaching-rule parameters for one athlete."""
+    """Change an athlete: coaching-rule parameters, coach, Strava sharing with the coach."""
     try:
         wanted = dict(parse_override(text) for text in param)
         with transaction() as session:
@@ -89,6 +100,7 @@ def athlete_set(
             # (e.g. big_week_acwr <= very_big_week_acwr) see the athlete's real values.
             params = RuleParams().with_overrides({**(athlete.rule_overrides or {}), **wanted})
             set_rule_overrides(session, athlete, params.overrides())
+            coach_changes(session, athlete, coach, share_strava)
     except EngineError as error:
         exit_bad_input(str(error))
     overrides = params.overrides()
