@@ -14,7 +14,7 @@ from tests.conftest import Cli
 from warehouse.activities import store_activities
 from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
-from warehouse.models import Athlete, Credential, Event, SyncState
+from warehouse.models import Athlete, BodyWeight, Credential, Event, SyncState
 
 
 def this_monday() -> date:
@@ -74,6 +74,10 @@ def seed(cli: Cli, engine: Engine) -> Season:
             session.add(
                 SyncState(athlete_id=athlete_id, source="strava", status="ok",
                           cursor={"page": 2}, last_run_at=datetime.now(UTC))
+            )  # fmt: skip
+            session.add(
+                BodyWeight(athlete_id=athlete_id, source="garmin", source_id=f"w{athlete_id}",
+                           measured_on=monday, weight_kg=65.0, raw={})
             )  # fmt: skip
             session.add(
                 Event(kind="activity.created", athlete_id=athlete_id,
