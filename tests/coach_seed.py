@@ -16,6 +16,8 @@ from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
 from warehouse.models import Athlete, BodyWeight, Credential, Event, SyncState
 
+BIG_WEEK_KM = 40.0
+
 
 def this_monday() -> date:
     today = datetime.now(UTC).date()  # the CLI reads the same clock (UTC athletes)
@@ -59,14 +61,17 @@ def seed(cli: Cli, engine: Engine) -> Season:
     with session_scope(engine) as session:
         for name, base in (("ana", 20.0), ("al", 15.0), ("bo", 30.0), ("cy", 25.0)):
             athlete = get_athlete(session, name)
+            km = [base + i for i in range(len(weeks))]
+            if name == "ana":
+                km[-1] = BIG_WEEK_KM  # ana's last complete week is a big one
             runs = [
-                run("garmin", f"{name}-g{i}", week + timedelta(days=1), base + i)
+                run("garmin", f"{name}-g{i}", week + timedelta(days=1), km[i])
                 for i, week in enumerate(weeks)
                 if not (name == "ana" and week == strava_week)
             ]
             # A Strava-only run, and a Strava copy of a Garmin run (linked, Garmin canonical).
             runs.append(run("strava", f"{name}-s1", strava_week + timedelta(days=3), 12.0))
-            runs.append(run("strava", f"{name}-s2", weeks[-1] + timedelta(days=1), base + 5))
+            runs.append(run("strava", f"{name}-s2", weeks[-1] + timedelta(days=1), km[-1]))
             store_activities(session, athlete.id, athlete.timezone, runs)
         # What coaches must never read: tokens, the outbox, sync cursors.
         for athlete_id in session.scalars(select(Athlete.id)).all():

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 
-from tests.coach_seed import seed
+from tests.coach_seed import BIG_WEEK_KM, seed
 from tests.conftest import Cli
 
 
@@ -80,7 +80,8 @@ def test_weekly_from_to_reads_a_past_range(run_cli: Cli, warehouse_engine: Engin
                      "--to", str(first + timedelta(days=7)), "--format", "json")  # fmt: skip
     assert result.exit_code == 0, result.stderr
     shown = json.loads(result.stdout)
-    assert [w["distance_km"] for w in shown] == [12.0, 25.0]
+    assert [w["distance_km"] for w in shown] == [12.0, BIG_WEEK_KM]
+    assert shown[-1]["big_week"] is True
     bad = run_cli("weekly", "ana", "--from", "2026-02-30")
     assert bad.exit_code == 2 and "--from" in bad.stderr
     both = run_cli("weekly", "ana", "--weeks", "3", "--to", "2026-01-01")

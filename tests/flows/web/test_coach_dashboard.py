@@ -1,5 +1,6 @@
 """The coach dashboard over HTTP (uvicorn in a thread, `requests`) on both databases: the
-login, each coach's athletes only, the athlete page, and SQL injection in every parameter answered safely."""
+login, each coach's athletes only, the athlete page, and SQL injection in every parameter
+answered safely."""
 
 from __future__ import annotations
 
