@@ -79,7 +79,7 @@ def test_query_names_what_it_refuses(ana: Cli) -> None:
 
 
 def test_query_reads_in_every_format(ana: Cli) -> None:
-    sql = "SELECT name, 'a;b--c' AS odd, 1 + 1 AS two FROM athletes;"
+    sql = "SELECT name, 'a;b--c' AS odd, 1 + 1 AS two FROM athletes WHERE name LIKE 'an%';"
     as_json = ana("query", sql, "--format", "json")
     assert as_json.exit_code == 0, as_json.stderr
     assert json.loads(as_json.stdout) == [{"name": "ana", "odd": "a;b--c", "two": 2}]
