@@ -100,9 +100,8 @@ def test_a_statement_the_database_rejects_is_bad_input(ana: Cli) -> None:
 
 
 @pytest.mark.postgres
-def test_a_slow_query_is_cancelled_by_the_statement_timeout(ana: Cli, warehouse_url: str) -> None:
-    if warehouse_url.startswith("sqlite"):
-        pytest.skip("statement_timeout is PostgreSQL's")
+@pytest.mark.parametrize("warehouse_url", ["postgresql"], indirect=True)
+def test_a_slow_query_is_cancelled_by_the_statement_timeout(ana: Cli) -> None:
     result = ana("query", "SELECT pg_sleep(5)", "--timeout", "0.2")
     assert result.exit_code == 2
     assert "longer than 0.2 s" in result.stderr
