@@ -78,6 +78,18 @@ class Coach(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
 
+class CoachLogin(Base):
+    """The dashboard login of one coach: only the SHA-256 of the token is kept."""
+
+    __tablename__ = "coach_logins"
+
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("coaches.id", ondelete="CASCADE"), primary_key=True
+    )
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
 class Athlete(Base):
     __tablename__ = "athletes"
 
@@ -93,6 +105,11 @@ class Athlete(Base):
     """ISO weekday of the preferred gym day (1 = Monday ... 7 = Sunday); Wednesday by default."""
     rule_overrides: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id", ondelete="SET NULL"))
+    # The Strava API agreement: a Strava user's data is shown to that user only, unless they
+    # agree to share it; the coach's views and dashboard hide Strava-sourced rows until then.
+    share_strava_with_coach: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
 

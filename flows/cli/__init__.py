@@ -14,11 +14,14 @@ from flows.cli import (
     activities,
     activity_links,
     athletes,
+    coaches,
     connect,
     demo,
     feed,
     lifts,
     plan,
+    query,
+    serve,
     sync_command,
     weekly,
 )
@@ -74,6 +77,9 @@ activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
 app.add_typer(connect.connect_app, name="connect")
 app.command("sync")(sync_command.sync)
+app.command("query")(query.query)
+app.add_typer(coaches.coach_app, name="coach")
+app.command("serve")(serve.serve)
 
 
 def main() -> None:

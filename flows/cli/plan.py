@@ -17,6 +17,7 @@ from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.calendar_feed import parse_gym_time
 from flows.cli import common
+from flows.cli.coaches import coach_changes
 from flows.cli.common import (
     console,
     err_console,
@@ -119,10 +120,23 @@ def athlete_set(
             "default 18:00)",
         ),
     ] = None,
+    coach: Annotated[
+        str | None, typer.Option(help="The athlete's coach ('' for none); see `coach add`")
+    ] = None,
+    share_strava: Annotated[
+        bool | None,
+        typer.Option(
+            "--share-strava-with-coach/--no-share-strava-with-coach",
+            help="Whether the coach may see this athlete's Strava data (Strava's API agreement)",
+        ),
+    ] = None,
 ) -> None:
-    """Override coaching-rule parameters for one athlete, or set their gym time."""
-    if not param and gym_time is None:
-        exit_bad_input("nothing to set: give --param NAME=VALUE or --gym-time HH:MM")
+    """Change an athlete: coaching-rule parameters, gym time, coach, Strava sharing."""
+    if not param and gym_time is None and coach is None and share_strava is None:
+        exit_bad_input(
+            "nothing to set: give --param NAME=VALUE, --gym-time HH:MM, --coach NAME or "
+            "--share-strava-with-coach"
+        )
     hh_mm = None if gym_time is None else parse_gym_time(gym_time)
     try:
         wanted = dict(parse_override(text) for text in param or ())
@@ -135,6 +149,7 @@ def athlete_set(
             # (e.g. big_week_acwr <= very_big_week_acwr) see the athlete's real values.
             params = RuleParams().with_overrides({**(athlete.rule_overrides or {}), **wanted})
             set_rule_overrides(session, athlete, params.overrides())
+            coach_changes(session, athlete, coach, share_strava)
     except EngineError as error:
         exit_bad_input(str(error))
     if hh_mm is not None:

@@ -1,4 +1,5 @@
-"""`ironmiles weekly NAME [--weeks N] [--format table|csv|json]` and `ironmiles weekly --rebuild`.
+"""`ironmiles weekly NAME [--weeks N | --from DATE --to DATE] [--format table|csv|json]` and
+`ironmiles weekly --rebuild`.
 
 The table is read from the warehouse's `weekly_load` after refreshing the athlete if it is
 dirty or a new week has begun, so what is shown is always current.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import polars as pl
@@ -22,6 +23,7 @@ from flows.cli.common import (
     console,
     err_console,
     exit_bad_input,
+    parse_option_date,
     print_json,
     transaction,
 )
@@ -79,7 +81,15 @@ ROUNDING = {
 
 def weekly(
     name: Annotated[str | None, typer.Argument(help="The athlete")] = None,
-    weeks: Annotated[int, typer.Option(help="How many of the latest weeks to show")] = 12,
+    weeks: Annotated[
+        int | None, typer.Option(help="How many of the latest weeks to show (default 12)")
+    ] = None,
+    from_: Annotated[
+        str | None, typer.Option("--from", help="First day to show, YYYY-MM-DD (its week on)")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day to show, YYYY-MM-DD (up to its week)")
+    ] = None,
     format: Annotated[
         TableCsvOrJson, typer.Option(help="table, csv or json")
     ] = TableCsvOrJson.table,
@@ -91,8 +101,16 @@ def weekly(
     """Weekly running and strength load: km, ACWR, big weeks, volume and top squat."""
     if name is None and not rebuild:
         exit_bad_input("NAME is missing: give an athlete, or --rebuild to recompute everyone")
-    if weeks < 1:
+    if weeks is not None and weeks < 1:
         exit_bad_input(f"--weeks={weeks} is not accepted: give 1 or more weeks")
+    first, last = parse_option_date(from_, "--from"), parse_option_date(to, "--to")
+    if weeks is not None and (first or last):
+        exit_bad_input(
+            f"--weeks={weeks} with --from/--to is not accepted: give either the latest N weeks "
+            "or a date range"
+        )
+    if first and last and first > last:
+        exit_bad_input(f"--from={first} is after --to={last}: give the earlier date first")
     now = datetime.now(UTC)
     with transaction() as session:
         if rebuild:
@@ -104,8 +122,20 @@ def weekly(
             return
         athlete = get_athlete(session, name)
         refresh_weekly_load(session, now=now, only={athlete.id})
-        table = read_weekly_load(session, athlete.id, weeks=weeks)
+        ranged = first is not None or last is not None
+        table = read_weekly_load(session, athlete.id, weeks=None if ranged else (weeks or 12))
+    if ranged:
+        table = weeks_between(table, first, last)
     show(table, name, format)
+
+
+def weeks_between(table: pl.DataFrame, first: date | None, last: date | None) -> pl.DataFrame:
+    """The weeks that hold a day from `first` to `last` (either end open when None)."""
+    if first is not None:
+        table = table.filter(pl.col("week_start") + timedelta(days=6) >= first)
+    if last is not None:
+        table = table.filter(pl.col("week_start") <= last)
+    return table
 
 
 def show(table: pl.DataFrame, name: str, format: TableCsvOrJson) -> None:
