@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from flows.settings import Settings
-from flows.web import coach
+from flows.web import coach, feed
 from warehouse.db import make_engine
 from warehouse.migrate import upgrade
 
@@ -32,4 +32,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.engine = engine
     app.state.settings = settings
     app.include_router(coach.router)
+    app.include_router(feed.router)
     return app

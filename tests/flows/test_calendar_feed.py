@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,12 +18,12 @@ import requests
 import uvicorn
 import vobject
 from cryptography.fernet import Fernet
-from fastapi import FastAPI
 from icalendar import Calendar
-from sqlalchemy import Engine
 
 from flows.cli import common as cli_common
+from flows.settings import Settings
 from flows.web import feed
+from flows.web.app import create_app
 from tests.conftest import Cli, CliResult
 
 MADRID = ZoneInfo("Europe/Madrid")
@@ -58,16 +59,14 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def served(warehouse_engine: Engine, clock: Clock) -> Iterator[str]:
-    """The feed router in an app of the test's own, on a real server (the lead's create_app
-    mounts the same router and sets app.state.engine the same way)."""
-    app = FastAPI()
-    app.include_router(feed.router)
-    app.state.engine = warehouse_engine
+def served(warehouse_url: str, tmp_path: Path, clock: Clock) -> Iterator[str]:
+    """The app of `ironmiles serve` (create_app, the feed router included), on a real server."""
+    url = None if warehouse_url.startswith("sqlite") else warehouse_url
+    app = create_app(Settings(home=tmp_path / "home", database_url=url))
     app.dependency_overrides[feed.utc_now] = clock
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
