@@ -130,6 +130,9 @@ class Activity(Base):
     link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # A person's correction; source upserts never write it, so it survives every re-sync.
     corrected_distance_m: Mapped[float | None] = mapped_column(Float)
+    # A person deleted it (`activity delete`): an overlay, not a DELETE, so a re-import or a
+    # re-sync of the same activity cannot bring it back. Source upserts never write it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
@@ -174,6 +177,16 @@ class LiftSet(Base):
     warmup: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
     raw: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    # Copies of one set from several sources (FIT file, Garmin API, manual entry) point at one
+    # canonical copy (warehouse/lift_links.py); the canonical row points at itself.
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lift_sets.id", ondelete="SET NULL"), index=True
+    )
+    # The person's decisions, which source upserts never write: unlinked for good, deleted (a
+    # synced set would come back with the next sync otherwise), edited (a re-sync leaves it).
+    link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class BodyWeight(Base):
