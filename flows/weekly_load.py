@@ -35,12 +35,16 @@ from warehouse.models import Athlete, WeeklyLoad
 # The warehouse columns the engine reads, in the engine's schema order and names.
 _ACTIVITY_SQL = (
     "SELECT id, canonical_id, athlete_id, local_date, sport, distance_m, corrected_distance_m, "
-    "moving_s, rpe FROM activities"
+    "moving_s, rpe FROM activities WHERE deleted_at IS NULL"
 )
+# Canonical sets only: a set that arrived from the FIT file, the Garmin API and a CSV counts once.
 _LIFT_SET_SQL = (
-    "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets"
+    "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets "
+    "WHERE deleted_at IS NULL AND canonical_id = id"
 )
-_LIFT_SESSION_SQL = "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions"
+_LIFT_SESSION_SQL = (
+    "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions WHERE 1 = 1"
+)
 _KEY = ["athlete_id", "week_start"]
 _DELETE_BATCH = 5_000  # keys per DELETE: two parameters each, under SQLite's 32,766
 
@@ -75,7 +79,7 @@ def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = Non
 
 
 def _queries(athlete_ids: Collection[int] | None) -> dict[str, str]:
-    where = "" if athlete_ids is None else f" WHERE athlete_id IN ({_id_list(athlete_ids)})"
+    where = "" if athlete_ids is None else f" AND athlete_id IN ({_id_list(athlete_ids)})"
     return {
         "activities": _ACTIVITY_SQL + where,
         "lift_sets": _LIFT_SET_SQL + where,

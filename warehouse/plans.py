@@ -93,6 +93,9 @@ def plan_inputs(
             LiftSet.athlete_id == athlete.id,
             LiftSet.performed_on < before,
             LiftSet.exercise.like("%squat%"),
+            # Each set once, however many sources it came from; deleted sets not at all.
+            LiftSet.canonical_id == LiftSet.id,
+            LiftSet.deleted_at.is_(None),
         )
         .order_by(LiftSet.performed_on, LiftSet.set_index, LiftSet.id)
     )

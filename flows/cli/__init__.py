@@ -10,7 +10,18 @@ from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
 from connectors.errors import ConnectorError, InputError
-from flows.cli import activities, activity_links, athletes, demo, lifts, plan, weekly
+from flows.cli import (
+    activities,
+    activity_links,
+    athlete_settings,
+    athletes,
+    corrections,
+    demo,
+    lifts,
+    plan,
+    races,
+    weekly,
+)
 from flows.cli import sync as sync_cli
 from flows.cli.common import err_console, redacted_database_url
 from warehouse.errors import BadInput, WarehouseError
@@ -37,6 +48,14 @@ class _Group(TyperGroup):
                 f"answered with an error: {escape(reason)}"
             )
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: every file and page commits on its own, so what was stored stays.
+            err_console.print(
+                "[bold yellow]interrupted:[/] everything stored before Ctrl-C is kept (each file "
+                "and each synced page is its own transaction); run the same command again to "
+                "resume: what is stored already is skipped"
+            )
+            raise typer.Exit(130) from None
         except OSError as error:
             # E.g. IRONMILES_HOME is a file, or not writable.
             err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
@@ -56,11 +75,19 @@ app.add_typer(lifts.lift_app, name="lift")
 app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
 app.command("weekly")(weekly.weekly)
-athletes.athlete_app.command("set")(plan.athlete_set)
+athletes.athlete_app.command("set")(athlete_settings.athlete_set)
+athletes.athlete_app.command("remove")(athlete_settings.athlete_remove)
+athletes.race_app.command("list")(races.race_list)
+athletes.race_app.command("remove")(races.race_remove)
+lifts.lift_app.command("edit")(corrections.lift_edit)
+lifts.lift_app.command("delete")(corrections.lift_delete)
+lifts.lift_app.command("unlink")(corrections.lift_unlink)
 app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
+activities.activity_app.command("delete")(corrections.activity_delete)
+activities.activity_app.command("restore")(corrections.activity_restore)
 app.add_typer(sync_cli.connect_app, name="connect")
 app.command("sync")(sync_cli.sync)
 

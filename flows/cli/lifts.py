@@ -1,4 +1,4 @@
-"""`ironmiles lift add|import|list`."""
+"""`ironmiles lift add|import|list` (edit, delete and unlink: flows/cli/corrections.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 from rich.table import Table
 
-from connectors.errors import InputError
+from connectors.errors import InputError, InputErrors
 from connectors.manual import (
     REPS,
     RIR,
@@ -112,7 +112,7 @@ def lift_import(
     try:
         records = parse_lift_csv(text, unit=_unit(unit), today=utc_today())
     except InputError as error:
-        if error.field != "file" or error.line is not None:
+        if error.field != "file" or error.line is not None or isinstance(error, InputErrors):
             raise
         # The parser sees text, not the path: name the file the user gave.
         raise InputError("file", str(file), error.fix) from None
@@ -151,6 +151,7 @@ def lift_list(
         athlete = get_athlete(session, name)
         rows = [
             {
+                "id": s.id,
                 "date": s.performed_on.isoformat(),
                 "exercise": s.exercise,
                 "set": s.set_index,
@@ -160,19 +161,22 @@ def lift_list(
                 "rpe": s.rpe,
                 "warmup": s.warmup,
                 "source": s.source,
+                # differs from id for a copy of a set another source also sent (it counts once)
+                "canonical_id": s.canonical_id,
             }
             for s in list_lift_sets(session, athlete.id, start, end)
         ]
     if format is TableOrJson.json:
         print_json(rows)
         return
-    table = Table("date", "exercise", "set", "reps", "kg", "RIR", "RPE", "warm-up", "source",
-                  title=f"lifts of {name}")  # fmt: skip
+    table = Table("id", "date", "exercise", "set", "reps", "kg", "RIR", "RPE", "warm-up",
+                  "source", "linked to", title=f"lifts of {name}")  # fmt: skip
     for r in rows:
         table.add_row(
-            str(r["date"]), str(r["exercise"]), str(r["set"]), str(r["reps"]),
+            str(r["id"]), str(r["date"]), str(r["exercise"]), str(r["set"]), str(r["reps"]),
             f"{r['weight_kg']:g}", _blank(r["rir"]), _blank(r["rpe"]),
             "yes" if r["warmup"] else "", str(r["source"]),
+            "" if r["canonical_id"] in (None, r["id"]) else str(r["canonical_id"]),
         )  # fmt: skip
     console.print(table)
 

@@ -1,6 +1,5 @@
-"""`ironmiles plan NAME [--week YYYY-Www] [--format md|json|ics]` and
-`ironmiles athlete set NAME --param NAME=VALUE` (attached to the `athlete` group in
-flows/cli/__init__.py)."""
+"""`ironmiles plan NAME [--week YYYY-Www] [--format md|json|ics]` (`athlete set`, which
+overrides the coaching-rule parameters, lives in flows/cli/athlete_settings.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +10,13 @@ from typing import Annotated
 import typer
 
 from engine.errors import EngineError
-from engine.prescription import RuleParams, parse_override
 from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
-from flows.cli.common import console, exit_bad_input, print_json, transaction
+from flows.cli.common import exit_bad_input, print_json, transaction
 from flows.planning import plan_week
 from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
-from warehouse.plans import set_rule_overrides
 
 
 class PlanFormat(StrEnum):
@@ -67,30 +64,3 @@ def plan(
         sys.stdout.write(
             plan_markdown(result.athlete, result.week, result.prescription, result.changes)
         )
-
-
-def athlete_set(
-    name: Annotated[str, typer.Argument(help="The athlete")],
-    param: Annotated[
-        list[str],
-        typer.Option(
-            "--param",
-            help="A coaching-rule parameter, NAME=VALUE (repeatable), e.g. a_skip_days=21; "
-            "setting a parameter to its default removes the override",
-        ),
-    ],
-) -> None:
-    """Override coaching-rule parameters for one athlete."""
-    try:
-        wanted = dict(parse_override(text) for text in param)
-        with transaction() as session:
-            athlete = get_athlete(session, name)
-            # Applied together with the overrides already stored, so cross-field checks
-            # (e.g. big_week_acwr <= very_big_week_acwr) see the athlete's real values.
-            params = RuleParams().with_overrides({**(athlete.rule_overrides or {}), **wanted})
-            set_rule_overrides(session, athlete, params.overrides())
-    except EngineError as error:
-        exit_bad_input(str(error))
-    overrides = params.overrides()
-    shown = ", ".join(f"{key}={value}" for key, value in sorted(overrides.items()))
-    console.print(f"rule overrides of {name}: {shown or 'none (all defaults)'}", markup=False)

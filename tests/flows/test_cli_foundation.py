@@ -97,7 +97,10 @@ def test_lift_add_numbers_sets_and_lists_them(run_cli: Cli) -> None:
              "--reps", "8", "--weight", "60", "--rpe", "8"]  # fmt: skip
     assert run_cli(*third).exit_code == 0  # a third set later that day is numbered 3
     listed = run_cli("lift", "list", "ana", "--format", "json")
-    assert json.loads(listed.stdout) == [
+    rows = json.loads(listed.stdout)
+    # Each row carries its id; a set no other source sent is its own canonical copy.
+    assert [row.pop("canonical_id") for row in rows] == [row.pop("id") for row in rows]
+    assert rows == [
         {"date": "2026-01-07", "exercise": "back_squat", "set": i, "reps": 8, "weight_kg": 60.0,
          "rir": rir, "rpe": rpe, "warmup": False, "source": "manual"}
         for i, rir, rpe in [(1, 2, None), (2, 2, None), (3, None, 8.0)]
