@@ -92,12 +92,18 @@ def athlete_state(inputs: PlanInputs, week: str) -> tuple[AthleteState, RulePara
     return state, RuleParams().with_overrides(inputs.rule_overrides)
 
 
-def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
+def plan_week(
+    session: Session, name: str, week: str, *, now: datetime, store: bool = True
+) -> WeekPlan:
     """Prescribe `week` for athlete `name`, compare with last week's latest plan, and store it
-    as a new version of the week when it differs from the latest one."""
+    as a new version of the week when it differs from the latest one.
+
+    Without `store` nothing is written (a read-only warehouse): the weekly load is read as it
+    was last stored, and the plan is the version it would be."""
     athlete = get_athlete(session, name)
-    # The plan reads last week's load: bring it up to date with what was stored since.
-    refresh_weekly_load(session, now=now, only={athlete.id})
+    if store:
+        # The plan reads last week's load: bring it up to date with what was stored since.
+        refresh_weekly_load(session, now=now, only={athlete.id})
     monday = week_monday(week)
     inputs = plan_inputs(
         session, athlete, before=monday, last_week_start=monday - timedelta(weeks=1)
@@ -106,15 +112,26 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
     prescription = prescribe(state, params)
     previous = latest_plan(session, athlete.id, shift_week(week, -1))
     changes = plan_changes(None if previous is None else previous.payload, prescription)
-    stored = store_plan(
-        session,
-        athlete.id,
-        week,
-        session_date=prescription.date,
-        payload=plan_json(athlete.name, week, prescription),
-        changes=changes_text(list(changes)),
-        created_at=now,
-    )
+    payload = plan_json(athlete.name, week, prescription)
+    if store:
+        stored = store_plan(
+            session,
+            athlete.id,
+            week,
+            session_date=prescription.date,
+            payload=payload,
+            changes=changes_text(list(changes)),
+            created_at=now,
+        )
+    else:
+        latest = latest_plan(session, athlete.id, week)
+        if latest is not None and dict(latest.payload) == dict(payload):
+            stored = latest
+        else:
+            version = 1 if latest is None else latest.version + 1
+            stored = StoredPlan(week=week, version=version, session_date=prescription.date,
+                                payload=payload, changes=tuple(changes_text(list(changes))),
+                                created_at=now)  # fmt: skip
     return WeekPlan(
         athlete=athlete.name,
         week=week,

@@ -13,10 +13,11 @@ from engine.errors import EngineError
 from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
-from flows.cli.common import exit_bad_input, print_json, transaction
+from flows.cli.common import err_console, exit_bad_input, print_json, transaction
 from flows.planning import plan_week
 from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
+from warehouse.db import is_read_only
 
 
 class PlanFormat(StrEnum):
@@ -32,6 +33,10 @@ def plan(
         typer.Option(help="ISO week to plan, YYYY-Www (default: next week)"),
     ] = None,
     format: Annotated[PlanFormat, typer.Option(help="md, json or ics")] = PlanFormat.md,
+    no_store: Annotated[
+        bool,
+        typer.Option("--no-store", help="Show the plan without storing it (or refreshing load)"),
+    ] = False,
 ) -> None:
     """The week's squat session, adjusted to runs and races, with the reasons."""
     now = common.utc_now()
@@ -40,11 +45,19 @@ def plan(
             year, number = parse_week(week)
             week = f"{year}-W{number:02d}"
         with transaction() as session:
+            store = not no_store
+            if store and is_read_only(session):
+                store = False
+                err_console.print(
+                    "note: the warehouse is read-only: the plan is not stored, and it uses the "
+                    "weekly load as last stored",
+                    markup=False,
+                )
             if week is None:
                 # Next week on the athlete's wall clock, as the nightly re-plan counts it.
                 athlete = get_athlete(session, name)
                 week = next_week(local_today(now, athlete.timezone))
-            result = plan_week(session, name, week, now=now)
+            result = plan_week(session, name, week, now=now, store=store)
     except EngineError as error:
         exit_bad_input(str(error))
     if format is PlanFormat.json:
