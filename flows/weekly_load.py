@@ -37,10 +37,12 @@ _ACTIVITY_SQL = (
     "SELECT id, canonical_id, athlete_id, local_date, sport, distance_m, corrected_distance_m, "
     "moving_s, rpe FROM activities WHERE deleted_at IS NULL"
 )
-# Canonical sets only: a set that arrived from the FIT file, the Garmin API and a CSV counts once.
+# Canonical sets only: a set that arrived from the FIT file, the Garmin API and a CSV counts
+# once; its RIR, which the watch does not record, from a linked typed copy where it has none.
 _LIFT_SET_SQL = (
-    "SELECT athlete_id, performed_on, exercise, reps, weight_kg, rir, warmup FROM lift_sets "
-    "WHERE deleted_at IS NULL AND canonical_id = id"
+    "SELECT athlete_id, performed_on, exercise, reps, weight_kg, COALESCE(rir, (SELECT "
+    "MIN(c.rir) FROM lift_sets c WHERE c.canonical_id = lift_sets.id AND c.deleted_at IS NULL)) "
+    "AS rir, warmup FROM lift_sets WHERE deleted_at IS NULL AND canonical_id = id"
 )
 _LIFT_SESSION_SQL = (
     "SELECT athlete_id, performed_on, duration_s, rpe FROM lift_sessions WHERE 1 = 1"

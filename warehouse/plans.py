@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warehouse.lift_links import linked_copies
 from warehouse.models import Activity, Athlete, BodyWeight, LiftSet, Plan, Race, WeeklyLoad
 
 
@@ -98,7 +99,13 @@ def plan_inputs(
             LiftSet.deleted_at.is_(None),
         )
         .order_by(LiftSet.performed_on, LiftSet.set_index, LiftSet.id)
-    )
+    ).all()
+    # The watch records no RIR: a canonical set without one takes a linked typed copy's.
+    copies = linked_copies(session, [row.id for row in sets if row.rir is None])
+    rir = {
+        row.id: row.rir if row.rir is not None else _copied_rir(copies.get(row.id, []))
+        for row in sets
+    }
     load = session.scalar(
         select(WeeklyLoad).where(
             WeeklyLoad.athlete_id == athlete.id, WeeklyLoad.week_start == last_week_start
@@ -131,7 +138,7 @@ def plan_inputs(
                 set_index=row.set_index,
                 reps=row.reps,
                 weight_kg=row.weight_kg,
-                rir=row.rir,
+                rir=rir[row.id],
                 warmup=row.warmup,
             )
             for row in sets
@@ -146,6 +153,11 @@ def plan_inputs(
         ),
         history_start=min(starts) if starts else None,
     )
+
+
+def _copied_rir(copies: list[LiftSet]) -> int | None:
+    known = [c.rir for c in copies if c.rir is not None and c.deleted_at is None]
+    return min(known) if known else None
 
 
 def latest_plan(session: Session, athlete_id: int, week: str) -> StoredPlan | None:

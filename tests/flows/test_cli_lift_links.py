@@ -115,6 +115,10 @@ def test_one_session_from_three_sources_counts_once_and_unlink_sticks(
     for source in ("fit", "manual"):
         assert [r["canonical_id"] for r in rows if r["source"] == source] == garmin_ids
     assert week_volume(garmin_cli, day) == VOLUME
+    # The plan reads Garmin's sets with the RIR the athlete typed (the watch records none).
+    plan = json.loads(garmin_cli("plan", "ana", "--format", "json").stdout)
+    reasons = " ".join(rule["reason"] for rule in plan["rules"])
+    assert plan["sets"] and "no RIR logged" not in reasons
     table = garmin_cli("lift", "list", "ana").stdout
     assert "linked to" in table and str(garmin_ids[0]) in table
 
