@@ -171,3 +171,29 @@ def test_grouping_prefers_garmin_then_the_file_then_manual() -> None:
             _Set(4, "manual", 5, 60.0), _Set(5, "fit", 8, 60.0, exercise="y")]  # fmt: skip
     groups = sorted([[s.id for s in g] for g in group_day(sets)])
     assert groups == [[3, 2, 1], [4], [5]]
+
+
+def test_an_edited_or_deleted_file_set_survives_a_reimport_of_a_changed_file(
+    run_cli: Cli, tmp_path: Path
+) -> None:
+    assert run_cli("athlete", "add", "ana", "--body-weight", "62", "--timezone",
+                   "America/Costa_Rica").exit_code == 0  # fmt: skip
+    start = session_start()
+    first = fit_file(tmp_path, start)
+    assert run_cli("import", "ana", str(first)).exit_code == 0
+    one, two, _three = (r["id"] for r in lifts(run_cli))
+    assert run_cli("lift", "edit", str(one), "--reps", "10").exit_code == 0
+    assert run_cli("lift", "delete", str(two)).exit_code == 0
+    # The watch's file again with other bytes (the same recording: device and creation time).
+    changed = tmp_path / "changed.fit"
+    changed.write_bytes(first.read_bytes())
+    sets = [SetSpec(start=start + timedelta(seconds=60 + 130 * i), duration_s=41, repetitions=r,
+                    weight_kg=kg, category=["squat"], category_subtype=[BARBELL_BACK_SQUAT])
+            for i, (r, kg) in enumerate(SETS)]  # fmt: skip
+    session = SessionSpec(start=start, timer_s=1500.0, elapsed_s=1500.0, sport="training",
+                          sub_sport="strength_training", avg_hr=99)  # fmt: skip
+    changed.write_bytes(fit_bytes(FitSpec(sessions=[session], sets=sets, local_offset=OFFSET)))
+    assert changed.read_bytes() != first.read_bytes()
+    assert run_cli("import", "ana", str(changed)).exit_code == 0
+    rows = lifts(run_cli)
+    assert [(r["id"], r["reps"]) for r in rows] == [(one, 10), (_three, 6)]
