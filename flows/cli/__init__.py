@@ -50,11 +50,19 @@ class _Group(TyperGroup):
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             # Ctrl-C: every file and page commits on its own, so what was stored stays.
-            err_console.print(
-                "[bold yellow]interrupted:[/] everything stored before Ctrl-C is kept (each file "
-                "and each synced page is its own transaction); run the same command again to "
-                "resume: what is stored already is skipped"
-            )
+            if ctx.invoked_subcommand == "sync":
+                kept = (
+                    "the pages stored before Ctrl-C are kept with their watermarks (the weekly "
+                    "load and plans of those athletes follow at the next run); run `ironmiles "
+                    "sync` again to resume from there"
+                )
+            else:
+                kept = (
+                    "everything stored before Ctrl-C is kept (each file and each change is its "
+                    "own transaction); run the same command again to resume: what is stored "
+                    "already is skipped"
+                )
+            err_console.print(f"[bold yellow]interrupted:[/] {kept}")
             raise typer.Exit(130) from None
         except OSError as error:
             # E.g. IRONMILES_HOME is a file, or not writable.
