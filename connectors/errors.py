@@ -20,6 +20,24 @@ class InputError(ConnectorError):
         super().__init__(f"{where}{field}={value!r} is not accepted: {fix}")
 
 
+class InputErrors(InputError):
+    """Several bad lines of one file, reported together (up to `shown`, then how many more)."""
+
+    def __init__(self, errors: list[InputError], *, what: str, shown: int = 20) -> None:
+        self.errors = errors
+        lines = [f"  {error}" for error in errors[:shown]]
+        if len(errors) > shown:
+            lines.append(f"  and {len(errors) - shown} more")
+        summary = (
+            f"{len(errors)} bad line(s) in {what}; nothing was imported. Fix them and import again:"
+        )
+        super().__init__("file", what, summary)
+        self.args = ("\n".join([summary, *lines]),)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class FileFormatError(ConnectorError):
     """An activity file that cannot be read at all (the reason says why)."""
 

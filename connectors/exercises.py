@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import get_close_matches
 
 # Synonyms people and devices use, by slug of what they typed.
 SYNONYMS: dict[str, str] = {
@@ -70,3 +71,20 @@ def normalise_exercise(name: str) -> str:
 def is_squat(exercise: str) -> bool:
     """Any squat variant (back, front, goblet, guided, split, single-leg...)."""
     return "squat" in exercise
+
+
+KNOWN_EXERCISES: frozenset[str] = frozenset(SYNONYMS) | frozenset(SYNONYMS.values())
+TYPO_CUTOFF = 0.92
+"""How alike (difflib's ratio) an unknown name must be to a known one to be taken for a typo:
+`bak_squat` (0.95) is one, `hack_squat` (0.90, a real machine squat) is not."""
+
+
+def nearest_known_exercise(slug: str) -> str | None:
+    """The known exercise an unknown slug most likely misspells (`bak_squat` -> `back_squat`),
+    None when it is known or like none of them (a real exercise we have no synonym for)."""
+    if slug in KNOWN_EXERCISES:
+        return None
+    if slug.endswith("s") and slug[:-1] in KNOWN_EXERCISES:  # a plural: `squats`
+        return SYNONYMS.get(slug[:-1], slug[:-1])
+    close = get_close_matches(slug, sorted(KNOWN_EXERCISES), n=1, cutoff=TYPO_CUTOFF)
+    return SYNONYMS.get(close[0], close[0]) if close else None

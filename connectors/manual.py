@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
-from connectors.errors import InputError
-from connectors.exercises import normalise_exercise
+from connectors.errors import InputError, InputErrors
+from connectors.exercises import nearest_known_exercise, normalise_exercise
 from connectors.records import LiftSet, Race
 
 Unit = Literal["kg", "lb"]
@@ -32,6 +32,12 @@ REQUIRED_COLUMNS = ("date", "exercise", "set", "reps")
 WEIGHT_COLUMNS = ("weight_kg", "weight", "weight_lb")
 OPTIONAL_COLUMNS = ("rir", "rpe", "notes", "warmup")
 MAX_CSV_ROWS = 100_000
+MAX_ERRORS_SHOWN = 20
+EARLIEST_DATE = date(1970, 1, 1)
+RACE_YEARS_AHEAD = 5
+# The warehouse's column widths, checked here so SQLite and PostgreSQL refuse alike.
+EXERCISE_MAX = 80
+RACE_NAME_MAX = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,8 @@ def parse_date(text: str, *, today: date, field: str = "date", line: int | None 
         value = date.fromisoformat(text.strip())
     except ValueError:
         raise InputError(field, text, "write a real date as YYYY-MM-DD", line=line) from None
+    if value < EARLIEST_DATE:
+        raise InputError(field, text, "give a date from 1970-01-01 on", line=line)
     if value > today + timedelta(days=MAX_DAYS_AHEAD):
         raise InputError(
             field, text, f"a lift cannot be logged more than {MAX_DAYS_AHEAD} day ahead", line=line
@@ -96,9 +104,22 @@ def weight_to_kg(
 
 
 def parse_exercise(text: str, *, line: int | None = None) -> str:
+    """A known exercise's slug, or an unknown name's own slug, unless it looks like a typo of a
+    known one (`bak squat`): that is refused with the suggestion, or the squat would be lost
+    from the squat history."""
     slug = normalise_exercise(text)
     if not slug:
         raise InputError("exercise", text, "name the exercise, e.g. back squat", line=line)
+    if len(slug) > EXERCISE_MAX:
+        raise InputError(
+            "exercise", text, f"use a name of at most {EXERCISE_MAX} characters", line=line
+        )
+    nearest = nearest_known_exercise(slug)
+    if nearest is not None and nearest != slug:
+        raise InputError(
+            "exercise", text, f"not a known exercise: did you mean {nearest.replace('_', ' ')!r}?",
+            line=line,
+        )  # fmt: skip
     return slug
 
 
@@ -130,7 +151,8 @@ def manual_set(entry: LiftEntry, set_index: int, raw: Mapping[str, object]) -> L
 
 
 def parse_lift_csv(text: str, *, unit: Unit, today: date) -> list[LiftSet]:
-    """Every set of a lift CSV, or an InputError naming the first bad line, field and value."""
+    """Every set of a lift CSV, or an InputError naming the bad line, field and value (an
+    InputErrors naming every bad line when there are several)."""
     reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = [name.strip().lower() for name in (reader.fieldnames or [])]
     _check_header(header)
@@ -139,28 +161,40 @@ def parse_lift_csv(text: str, *, unit: Unit, today: date) -> list[LiftSet]:
     column_unit: Unit = "lb" if weight_column == "weight_lb" else unit
 
     sets: list[LiftSet] = []
+    errors: list[InputError] = []
     seen: dict[tuple[date, str, int], int] = {}
+    rows = 0
     for row in reader:
         line = reader.line_num
-        if len(sets) >= MAX_CSV_ROWS:
+        rows += 1
+        if rows > MAX_CSV_ROWS:
             raise InputError("file", f"{MAX_CSV_ROWS}+ rows", "split the file", line=line)
-        if None in row:
-            raise InputError("row", ",".join(row[None]), "remove the extra columns", line=line)
-        values = {key: (value or "") for key, value in row.items()}
-        if not any(value.strip() for value in values.values()):
-            continue  # blank lines are harmless
-        entry, set_index = _parse_row(values, weight_column, column_unit, today, line)
-        key = (entry.performed_on, entry.exercise, set_index)
-        if key in seen:
-            raise InputError(
-                "set",
-                values["set"],
-                f"set {set_index} of {entry.exercise} on {entry.performed_on} is already on line "
-                f"{seen[key]}; number the sets of one exercise and day 1, 2, 3...",
-                line=line,
-            )
+        try:
+            if None in row:
+                raise InputError("row", ",".join(row[None]), "remove the extra columns", line=line)
+            values = {key: (value or "") for key, value in row.items()}
+            if not any(value.strip() for value in values.values()):
+                continue  # blank lines are harmless
+            entry, set_index = _parse_row(values, weight_column, column_unit, today, line)
+            key = (entry.performed_on, entry.exercise, set_index)
+            if key in seen:
+                raise InputError(
+                    "set",
+                    values["set"],
+                    f"set {set_index} of {entry.exercise} on {entry.performed_on} is already on "
+                    f"line {seen[key]}; number the sets of one exercise and day 1, 2, 3...",
+                    line=line,
+                )
+        except InputError as error:
+            # Every bad line at once: fixing a file one error per run is no way to work.
+            errors.append(error)
+            continue
         seen[key] = line
         sets.append(manual_set(entry, set_index, values))
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InputErrors(errors, what="the CSV", shown=MAX_ERRORS_SHOWN)
     if not sets:
         raise InputError("file", "no rows", "add at least one set below the header", line=None)
     return sets
@@ -226,14 +260,26 @@ def parse_timezone(text: str) -> str:
     return text
 
 
-def parse_race(race_date: str, name: str, distance_km: float, priority: str) -> Race:
-    """A race: any real date (races are usually ahead), a name, a positive distance, A/B/C."""
+def parse_race(
+    race_date: str, name: str, distance_km: float, priority: str, *, today: date | None = None
+) -> Race:
+    """A race: a real date from 1970 on and at most 5 years after `today` (races are usually
+    ahead), a name, a positive distance, A/B/C."""
     try:
         when = date.fromisoformat(race_date.strip())
     except ValueError:
         raise InputError("date", race_date, "write a real date as YYYY-MM-DD") from None
+    if when < EARLIEST_DATE:
+        raise InputError("date", race_date, "give a date from 1970-01-01 on")
+    if today is not None and when > _years_after(today, RACE_YEARS_AHEAD):
+        raise InputError(
+            "date", race_date, f"a race more than {RACE_YEARS_AHEAD} years ahead is not planned "
+            f"yet: give a date up to {_years_after(today, RACE_YEARS_AHEAD)}",
+        )  # fmt: skip
     if not name.strip():
         raise InputError("name", name, "give the race a name")
+    if len(name.strip()) > RACE_NAME_MAX:
+        raise InputError("name", name, f"use a name of at most {RACE_NAME_MAX} characters")
     if not (math.isfinite(distance_km) and 0 < distance_km <= 1000):
         raise InputError("distance_km", distance_km, "give a positive distance in km, up to 1000")
     level = priority.strip().upper()
@@ -242,3 +288,10 @@ def parse_race(race_date: str, name: str, distance_km: float, priority: str) -> 
             "priority", priority, "use A (the season's goal), B (important) or C (training race)"
         )
     return Race(race_date=when, name=name.strip(), distance_km=distance_km, priority=level)  # type: ignore[arg-type]
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -127,13 +127,16 @@ def deliver_stored_plans(
     return push_with_settings(engine, settings, now=now, only=only)
 
 
-def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
+def plan_week(
+    session: Session, name: str, week: str, *, now: datetime, store: bool = True
+) -> WeekPlan:
     """Prescribe `week` for athlete `name`, compare with last week's latest plan, and store it
     as a new version of the week when it differs from the latest one.
 
     Reads last week's stored load as it is: the caller hands it fresh (the nightly job
     refreshes every changed athlete once before re-planning; `refresh_and_plan_week` refreshes
-    the one athlete first)."""
+    the one athlete first). Without `store` nothing is written (a read-only warehouse): the
+    plan is the version it would be."""
     athlete = get_athlete(session, name)
     monday = week_monday(week)
     inputs = plan_inputs(
@@ -154,16 +157,24 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
         if earlier is None
         else notice_line(plan_changes(earlier.payload, prescription), replan=True)
     )
-    stored = store_plan(
-        session,
-        athlete.id,
-        week,
-        session_date=prescription.date,
-        payload=payload,
-        changes=changes_text(list(changes)),
-        created_at=now,
-        notice=notice,
-    )
+    if store:
+        stored = store_plan(
+            session,
+            athlete.id,
+            week,
+            session_date=prescription.date,
+            payload=payload,
+            changes=changes_text(list(changes)),
+            created_at=now,
+            notice=notice,
+        )
+    elif earlier is not None and dict(earlier.payload) == dict(payload):
+        stored = earlier
+    else:
+        version = 1 if earlier is None else earlier.version + 1
+        stored = StoredPlan(week=week, version=version, session_date=prescription.date,
+                            payload=payload, changes=tuple(changes_text(list(changes))),
+                            created_at=now, notice=notice)  # fmt: skip
     return WeekPlan(
         athlete=athlete.name,
         week=week,
@@ -174,12 +185,16 @@ def plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekP
     )
 
 
-def refresh_and_plan_week(session: Session, name: str, week: str, *, now: datetime) -> WeekPlan:
+def refresh_and_plan_week(
+    session: Session, name: str, week: str, *, now: datetime, store: bool = True
+) -> WeekPlan:
     """`ironmiles plan`: bring the athlete's weekly load up to date with what was stored since,
-    then plan (one athlete: one refresh)."""
+    then plan (one athlete: one refresh). Without `store` (a read-only warehouse) nothing is
+    refreshed or stored: the plan uses the weekly load as last stored."""
     athlete = get_athlete(session, name)
-    refresh_weekly_load(session, now=now, only={athlete.id})
-    return plan_week(session, name, week, now=now)
+    if store:
+        refresh_weekly_load(session, now=now, only={athlete.id})
+    return plan_week(session, name, week, now=now, store=store)
 
 
 def provisional_plan_due(session: Session, athlete: Athlete, *, now: datetime) -> bool:

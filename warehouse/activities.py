@@ -135,9 +135,16 @@ def _make_new_rows_canonical(session: Session, new_ids: list[int]) -> None:
 
 
 def list_activities(
-    session: Session, athlete_id: int, start: date | None = None, end: date | None = None
+    session: Session,
+    athlete_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    include_deleted: bool = False,
 ) -> Sequence[ActivityRow]:
     query = select(ActivityRow).where(ActivityRow.athlete_id == athlete_id)
+    if not include_deleted:
+        query = query.where(ActivityRow.deleted_at.is_(None))
     if start is not None:
         query = query.where(ActivityRow.local_date >= start)
     if end is not None:

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
 from connectors.records import Race
-from warehouse.errors import AlreadyExists, UnknownAthlete
-from warehouse.models import Athlete, Coach
+from warehouse.dirty import mark_dirty
+from warehouse.errors import AlreadyExists, NotFound, UnknownAthlete
+from warehouse.models import Athlete, BodyWeight, Coach
 from warehouse.models import Race as RaceRow
 from warehouse.upsert import upsert_rows
 
@@ -30,8 +31,13 @@ class AthleteProfile:
     """ISO weekday of the squat session (Wednesday by default)."""
 
 
+def _same_name(name: str) -> ColumnElement[bool]:
+    # Names are one athlete regardless of case ("Ana" is "ana"), on SQLite and PostgreSQL alike.
+    return func.lower(Athlete.name) == func.lower(name)
+
+
 def get_athlete(session: Session, name: str) -> Athlete:
-    athlete = session.scalar(select(Athlete).where(Athlete.name == name))
+    athlete = session.scalar(select(Athlete).where(_same_name(name)))
     if athlete is None:
         raise UnknownAthlete(name)
     return athlete
@@ -42,10 +48,11 @@ def list_athletes(session: Session) -> Sequence[Athlete]:
 
 
 def add_athlete(session: Session, profile: AthleteProfile) -> Athlete:
-    if session.scalar(select(Athlete.id).where(Athlete.name == profile.name)) is not None:
+    existing = session.scalar(select(Athlete.name).where(_same_name(profile.name)))
+    if existing is not None:
         raise AlreadyExists(
-            f"athlete={profile.name!r} already exists: choose another name, "
-            "or see it with `ironmiles athlete list`"
+            f"athlete={profile.name!r} already exists as {existing!r} (names are the same "
+            "regardless of case): choose another name, or see it with `ironmiles athlete list`"
         )
     athlete = Athlete(
         name=profile.name,
@@ -109,3 +116,58 @@ def races_between(session: Session, athlete_id: int, start: date, end: date) -> 
         Race(race_date=r.race_date, name=r.name, distance_km=r.distance_km, priority=r.priority)  # type: ignore[arg-type]
         for r in rows
     ]
+
+
+def races_of(session: Session, athlete_id: int) -> Sequence[RaceRow]:
+    return session.scalars(
+        select(RaceRow).where(RaceRow.athlete_id == athlete_id).order_by(RaceRow.race_date)
+    ).all()
+
+
+def remove_race(session: Session, race_id: int) -> RaceRow:
+    race = session.get(RaceRow, race_id)
+    if race is None:
+        raise NotFound(f"race={race_id} does not exist: find ids with `ironmiles race list NAME`")
+    session.delete(race)
+    session.flush()
+    mark_dirty(session, race.athlete_id)
+    return race
+
+
+def record_body_weight(session: Session, athlete: Athlete, weight_kg: float, on: date) -> None:
+    """A weigh-in typed by a person, dated `on` (one a day: the day's latest wins). The latest
+    weigh-in is the athlete's body weight (the profile's value follows it)."""
+    upsert_rows(
+        session,
+        BodyWeight.__table__,  # type: ignore[arg-type]
+        [
+            {
+                "athlete_id": athlete.id,
+                "source": "manual",
+                "source_id": on.isoformat(),
+                "measured_on": on,
+                "weight_kg": weight_kg,
+                "raw": {"command": "athlete set", "weight_kg": weight_kg},
+            }
+        ],
+        key=("athlete_id", "source", "source_id"),
+        update=("weight_kg", "raw"),
+    )
+    if latest_body_weight(session, athlete.id) == weight_kg:
+        athlete.body_weight_kg = weight_kg
+    mark_dirty(session, athlete.id)
+
+
+def latest_body_weight(session: Session, athlete_id: int) -> float | None:
+    """The latest weigh-in from any source (manual, Garmin), None when there is none."""
+    return session.scalar(
+        select(BodyWeight.weight_kg)
+        .where(BodyWeight.athlete_id == athlete_id)
+        .order_by(BodyWeight.measured_on.desc(), BodyWeight.id.desc())
+        .limit(1)
+    )
+
+
+def remove_athlete(session: Session, athlete: Athlete) -> None:
+    """The athlete and everything recorded for it (activities, lifts, plans, tokens) go."""
+    session.execute(delete(Athlete).where(Athlete.id == athlete.id))

@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from connectors.records import LiftSet
 from warehouse.dirty import mark_dirty
 from warehouse.errors import NotFound
+from warehouse.lift_links import make_new_sets_canonical, relink_lift_days
 from warehouse.models import Athlete, BodyWeight, LiftSession
 from warehouse.models import LiftSet as LiftSetRow
 from warehouse.upsert import upsert_rows
 
-# What a re-read of the same source may change; notes and corrections made here are kept.
+# What a re-read of the same source may change; notes and corrections made here are kept, and a
+# set a person edited (`edited_at`) is not updated at all.
 SET_UPDATE_COLUMNS = (
     "session_id",
     "performed_on",
@@ -92,7 +94,10 @@ def store_lift_sets(
         rows,
         key=("athlete_id", "source", "source_id"),
         update=SET_UPDATE_COLUMNS,
+        unless=LiftSetRow.__table__.c.edited_at.is_not(None),
     )
+    make_new_sets_canonical(session, athlete_id)
+    relink_lift_days(session, athlete_id, {s.performed_on for s in sets})
     mark_dirty(session, athlete_id)
     added = sum(1 for s in {(s.source, s.source_id) for s in sets} if s not in existing)
     return StoredSets(added=added, unchanged=len(sets) - added)
@@ -196,9 +201,16 @@ def next_set_index(session: Session, athlete_id: int, performed_on: date, exerci
 
 
 def list_lift_sets(
-    session: Session, athlete_id: int, start: date | None = None, end: date | None = None
+    session: Session,
+    athlete_id: int,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    include_deleted: bool = False,
 ) -> Sequence[LiftSetRow]:
     query = select(LiftSetRow).where(LiftSetRow.athlete_id == athlete_id)
+    if not include_deleted:
+        query = query.where(LiftSetRow.deleted_at.is_(None))
     if start is not None:
         query = query.where(LiftSetRow.performed_on >= start)
     if end is not None:

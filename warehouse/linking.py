@@ -58,6 +58,14 @@ def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime])
             if row.canonical_id != canonical.id:
                 row.canonical_id = canonical.id
                 changed += 1
+        deletions = [r.deleted_at for r in group if r.deleted_at is not None]
+        if deletions:
+            # A person deleted this activity: a copy arriving from another source later is the
+            # same activity, deleted too, or the deletion would come back with the next sync.
+            for row in group:
+                if row.deleted_at is None:
+                    row.deleted_at = deletions[0]
+                    changed += 1
         corrections = [r.corrected_distance_m for r in group if r.corrected_distance_m is not None]
         if canonical.corrected_distance_m is None and corrections:
             # A person corrected a copy that is no longer canonical: the correction moves with
@@ -122,6 +130,7 @@ def counted_distance_m(session: Session, athlete_id: int) -> float:
         .where(ActivityRow.athlete_id == athlete_id)
         .where(ActivityRow.sport == "run")
         .where(ActivityRow.canonical_id == ActivityRow.id)
+        .where(ActivityRow.deleted_at.is_(None))
     )
     return sum(
         (corrected if corrected is not None else distance or 0.0) for distance, corrected in rows

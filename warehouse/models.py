@@ -148,6 +148,9 @@ class Activity(Base):
     link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # A person's correction; source upserts never write it, so it survives every re-sync.
     corrected_distance_m: Mapped[float | None] = mapped_column(Float)
+    # A person deleted it (`activity delete`): an overlay, not a DELETE, so a re-import or a
+    # re-sync of the same activity cannot bring it back. Source upserts never write it.
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 
@@ -197,6 +200,16 @@ class LiftSet(Base):
     the set counts whatever it says. Source upserts never update it, so it survives re-syncs."""
     exercise_guessed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     """The exercise is the watch's own guess (a FIT `set` message), not a name a person chose."""
+    # Copies of one set from several sources (FIT file, Garmin API, manual entry) point at one
+    # canonical copy (warehouse/lift_links.py); the canonical row points at itself.
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lift_sets.id", ondelete="SET NULL"), index=True
+    )
+    # The person's decisions, which source upserts never write: unlinked for good, deleted (a
+    # synced set would come back with the next sync otherwise), edited (a re-sync leaves it).
+    link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    edited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class BodyWeight(Base):

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warehouse.lift_links import linked_copies
 from warehouse.models import (
     Activity,
     Athlete,
@@ -107,10 +108,26 @@ def plan_inputs(
             LiftSet.athlete_id == athlete.id,
             LiftSet.performed_on < before,
             LiftSet.exercise.like("%squat%"),
+            # Each set once, however many sources it came from; deleted sets not at all.
+            LiftSet.canonical_id == LiftSet.id,
+            LiftSet.deleted_at.is_(None),
         )
         .order_by(LiftSet.performed_on, LiftSet.set_index, LiftSet.id)
     ).all()
     overruled = _guesses_overruled_by_the_api(session, athlete.id, sets)
+    # Each set counts once through its canonical copy; the copies still say what the canonical
+    # one lacks: the watch records no RIR (a typed copy's is taken), and a copy a person typed
+    # (manual entry, confirmed) or confirmed vouches for the watch's guess of the same set.
+    copies = linked_copies(session, [row.id for row in sets])
+    rir = {
+        row.id: row.rir if row.rir is not None else _copied_rir(copies.get(row.id, []))
+        for row in sets
+    }
+    vouched = {
+        row.id
+        for row in sets
+        if any(c.confirmed and c.deleted_at is None for c in copies.get(row.id, []))
+    }
     load = session.scalar(
         select(WeeklyLoad).where(
             WeeklyLoad.athlete_id == athlete.id, WeeklyLoad.week_start == last_week_start
@@ -144,10 +161,10 @@ def plan_inputs(
                 set_index=row.set_index,
                 reps=row.reps,
                 weight_kg=row.weight_kg,
-                rir=row.rir,
+                rir=rir[row.id],
                 warmup=row.warmup,
-                confirmed=row.confirmed,
-                exercise_guessed=row.exercise_guessed,
+                confirmed=row.confirmed or row.id in vouched,
+                exercise_guessed=row.exercise_guessed and row.id not in vouched,
             )
             for row in sets
             if row.session_id not in overruled
@@ -191,6 +208,11 @@ def _guesses_overruled_by_the_api(
         )
     )
     return {sid for sid, grp in guessed_groups.items() if grp in api_groups}
+
+
+def _copied_rir(copies: list[LiftSet]) -> int | None:
+    known = [c.rir for c in copies if c.rir is not None and c.deleted_at is None]
+    return min(known) if known else None
 
 
 def latest_plan(session: Session, athlete_id: int, week: str) -> StoredPlan | None:

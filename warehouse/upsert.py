@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -18,10 +18,12 @@ def upsert_rows(
     *,
     key: Sequence[str],
     update: Sequence[str],
+    unless: ColumnElement[bool] | None = None,
 ) -> None:
     """Insert rows, or update only the `update` columns of rows whose `key` already exists.
 
-    Columns left out of `update` (a person's corrections, links) are never touched by a re-sync.
+    Columns left out of `update` (a person's corrections, links) are never touched by a re-sync;
+    a row matching `unless` (e.g. one a person edited) is not updated at all.
     One statement with the rows as parameters: SQLAlchemy caches its compiled form and batches
     the rows itself ("insertmanyvalues"), within each database's parameter limits.
     """
@@ -33,6 +35,7 @@ def upsert_rows(
         statement = statement.on_conflict_do_update(
             index_elements=list(key),
             set_={column: statement.excluded[column] for column in update},
+            where=None if unless is None else ~unless,
         )
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))

@@ -92,6 +92,7 @@ def view_sql(d: Dialect) -> dict[str, str]:
     strava_runs = (
         "(SELECT count(*) FROM activities s WHERE s.athlete_id = w.athlete_id"
         " AND s.source = 'strava' AND s.sport = 'run' AND s.canonical_id = s.id"
+        " AND s.deleted_at IS NULL"
         f" AND s.local_date BETWEEN w.week_start AND {d.week_end})"
     )
     return {
@@ -112,13 +113,14 @@ SELECT x.id, a.name AS athlete, x.athlete_id, x.start_utc, x.local_date, x.sport
        (SELECT count(*) FROM activities y WHERE y.canonical_id = x.id) AS copies
 FROM activities x
 JOIN athletes a ON a.id = x.athlete_id
-WHERE x.canonical_id = x.id""",
+WHERE x.canonical_id = x.id AND x.deleted_at IS NULL""",
         "lift_history_v": """
 SELECT s.id, a.name AS athlete, s.athlete_id, s.performed_on, s.exercise, s.set_index, s.reps,
        s.weight_kg, s.rir, s.rpe, s.warmup, s.reps * s.weight_kg AS volume_kg, s.source,
-       s.notes
+       s.notes, s.canonical_id, s.confirmed, s.exercise_guessed
 FROM lift_sets s
-JOIN athletes a ON a.id = s.athlete_id""",
+JOIN athletes a ON a.id = s.athlete_id
+WHERE s.deleted_at IS NULL""",
         "plan_history_v": f"""
 SELECT p.id, a.name AS athlete, p.athlete_id, p.week, p.version, p.session_date, p.created_at,
        {d.json_bool.format("p.payload", "skip")} AS skip,
@@ -167,7 +169,8 @@ LEFT JOIN plan_history_v cp ON cp.id = (
 LEFT JOIN sync_health_v gh ON gh.athlete_id = a.id AND gh.source = 'garmin'
 LEFT JOIN sync_health_v sh ON sh.athlete_id = a.id AND sh.source = 'strava'
 LEFT JOIN (SELECT x.athlete_id, max(x.local_date) AS last_date FROM activities x
-           WHERE x.canonical_id = x.id GROUP BY x.athlete_id) la ON la.athlete_id = a.id""",
+           WHERE x.canonical_id = x.id AND x.deleted_at IS NULL
+           GROUP BY x.athlete_id) la ON la.athlete_id = a.id""",
     }
 
 

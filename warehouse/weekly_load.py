@@ -145,13 +145,35 @@ def replace_all_weeks(session: Session, weeks: pl.DataFrame) -> int:
 # -- helpers -----------------------------------------------------------------------------------
 
 
+# Which rows of an input table count, and how a column is read when it is not the stored value
+# as it is: a deleted activity or set never counts; a set that arrived from the FIT file, the
+# Garmin API and a CSV counts once, through its canonical copy, with the RIR of a linked typed
+# copy when the watch recorded none.
+_COUNTED_ROWS = {
+    "activities": "deleted_at IS NULL",
+    "lift_sets": "deleted_at IS NULL AND canonical_id = id",
+}
+_READ_AS = {
+    "lift_sets": {
+        "rir": "COALESCE(rir, (SELECT MIN(c.rir) FROM lift_sets c WHERE c.canonical_id = "
+        "lift_sets.id AND c.deleted_at IS NULL))",
+    },
+}
+
+
 def _query(table: str, schema: FrameSchema, athlete_ids: Collection[int] | None) -> str:
     known = Base.metadata.tables.get(table)
     missing = [] if known is None else [c for c in schema if c not in known.c]
     if known is None or missing or "athlete_id" not in known.c:
         raise ValueError(f"cannot read {table}({', '.join(schema)}): not a warehouse table/column")
-    sql = f"SELECT {', '.join(schema)} FROM {table}"  # names checked against the models above
-    return sql if athlete_ids is None else f"{sql} WHERE athlete_id IN ({_id_list(athlete_ids)})"
+    read_as = _READ_AS.get(table, {})
+    # Names checked against the models above; expressions are this module's own constants.
+    columns = ", ".join(f"{read_as[c]} AS {c}" if c in read_as else c for c in schema)
+    conditions = [_COUNTED_ROWS[table]] if table in _COUNTED_ROWS else []
+    if athlete_ids is not None:
+        conditions.append(f"athlete_id IN ({_id_list(athlete_ids)})")
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return f"SELECT {columns} FROM {table}{where}"
 
 
 def _stored_weeks(session: Session, athlete_ids: list[int], schema: FrameSchema) -> pl.DataFrame:

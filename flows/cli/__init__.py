@@ -13,14 +13,17 @@ from connectors.errors import ConnectorError, InputError
 from flows.cli import (
     activities,
     activity_links,
+    athlete_settings,
     athletes,
     coaches,
     connect,
+    corrections,
     demo,
     feed,
     lifts,
     plan,
     query,
+    races,
     serve,
     sync_command,
     weekly,
@@ -50,6 +53,22 @@ class _Group(TyperGroup):
                 f"answered with an error: {escape(reason)}"
             )
             raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            # Ctrl-C: every file and page commits on its own, so what was stored stays.
+            if ctx.invoked_subcommand == "sync":
+                kept = (
+                    "the pages stored before Ctrl-C are kept with their watermarks (the weekly "
+                    "load and plans of those athletes follow at the next run); run `ironmiles "
+                    "sync` again to resume from there"
+                )
+            else:
+                kept = (
+                    "everything stored before Ctrl-C is kept (each file and each change is its "
+                    "own transaction); run the same command again to resume: what is stored "
+                    "already is skipped"
+                )
+            err_console.print(f"[bold yellow]interrupted:[/] {kept}")
+            raise typer.Exit(130) from None
         except OSError as error:
             # E.g. IRONMILES_HOME is a file, or not writable.
             err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
@@ -69,12 +88,20 @@ app.add_typer(lifts.lift_app, name="lift")
 app.command("demo")(demo.demo)
 app.command("plan")(plan.plan)
 app.command("weekly")(weekly.weekly)
-athletes.athlete_app.command("set")(plan.athlete_set)
+athletes.athlete_app.command("set")(athlete_settings.athlete_set)
+athletes.athlete_app.command("remove")(athlete_settings.athlete_remove)
+athletes.race_app.command("list")(races.race_list)
+athletes.race_app.command("remove")(races.race_remove)
+lifts.lift_app.command("edit")(corrections.lift_edit)
+lifts.lift_app.command("delete")(corrections.lift_delete)
+lifts.lift_app.command("unlink")(corrections.lift_unlink)
 athletes.athlete_app.command("feed")(feed.athlete_feed)
 app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
+activities.activity_app.command("delete")(corrections.activity_delete)
+activities.activity_app.command("restore")(corrections.activity_restore)
 app.add_typer(connect.connect_app, name="connect")
 app.command("sync")(sync_command.sync)
 app.command("query")(query.query)

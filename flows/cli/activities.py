@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +11,9 @@ from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from warehouse.file_records import FileOutcome
 
+from connectors.errors import InputError
 from flows.cli.common import (
     TableOrJson,
     console,
@@ -24,18 +27,30 @@ from flows.file_import import ImportSummary, import_inputs, opened_inputs
 from warehouse.activities import list_activities
 from warehouse.athletes import get_athlete
 
+# connectors/files/__init__.py's note on a Strava row whose file is not in the export.
+_MISSING_FILE = re.compile(r"its file (\S+) is not a FIT/GPX/TCX file in the export")
+
 activity_app = typer.Typer(no_args_is_help=True, help="List imported and synced activities.")
 
 
 def import_files(
     name: Annotated[str, typer.Argument(help="The athlete")],
     paths: Annotated[
-        list[Path],
+        list[str],
         typer.Argument(help="FIT/GPX/TCX files, folders, .gz files, Garmin or Strava export zips"),
     ],
 ) -> None:
     """Import activity files: a file seen before adds nothing, a broken one is logged."""
-    with opened_inputs(paths) as inputs:  # a missing path is bad input before anything opens
+    for text in paths:
+        # Path("") is the current folder: an empty argument (an unset shell variable, say)
+        # would import whatever lies there.
+        if not text.strip():
+            raise InputError(
+                "PATH", text, "give a file, folder or zip; an empty path is not the current "
+                "folder (write . for that)",
+            )  # fmt: skip
+    done: list[FileOutcome] = []
+    with opened_inputs([Path(p) for p in paths]) as inputs:  # a missing path: bad input first
         engine = open_warehouse()
         try:
             with Progress(
@@ -49,12 +64,29 @@ def import_files(
                 disable=len(inputs) < 2,
             ) as progress:
                 task = progress.add_task("import", total=len(inputs))
-                summary = import_inputs(
-                    engine, name, inputs, on_file=lambda _outcome: progress.advance(task)
-                )
+
+                def on_file(outcome: FileOutcome) -> None:
+                    done.append(outcome)
+                    progress.advance(task)
+
+                summary = import_inputs(engine, name, inputs, on_file=on_file)
+        except KeyboardInterrupt:
+            stored = sum(1 for o in done if o.status in ("imported", "partial"))
+            err_console.print(
+                f"interrupted after {len(done)} of {len(inputs)} file(s): the {stored} imported "
+                f"({sum(o.activities_added for o in done)} activities) are kept; run the same "
+                "import again to resume (files seen before are skipped)",
+                markup=False,
+            )
+            raise typer.Exit(130) from None
         finally:
             engine.dispose()
     _print_summary(name, summary)
+    if summary.outcomes and summary.count("failed") == len(summary.outcomes):
+        err_console.print(
+            f"[bold red]failed:[/] every file failed, nothing was imported for {escape(name)}"
+        )
+        raise typer.Exit(1)
 
 
 def _print_summary(name: str, summary: ImportSummary) -> None:
@@ -65,7 +97,18 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
         f"skipped, {summary.count('partial')} partial, {summary.count('failed')} failed, "
         f"{summary.count('skipped')} without activities"
     )
+    missing = [o for o in summary.outcomes if o.reason and _MISSING_FILE.search(o.reason)]
+    if missing:
+        # An export without its activities/ folder would print a line for every row.
+        names = [m.group(1) for o in missing if (m := _MISSING_FILE.search(o.reason or ""))]
+        example = f"e.g. {names[0]}" if len(missing) > 1 else names[0]
+        console.print(
+            f"  {len(missing)} Strava row(s) name a file the export does not hold ({example}): "
+            "stored from the row's totals, without the file's detail"
+        )
     for outcome in summary.outcomes:
+        if outcome in missing:
+            continue
         if outcome.status in ("partial", "failed", "skipped") or (
             outcome.status == "imported" and outcome.reason
         ):
@@ -84,12 +127,15 @@ def activity_list(
     ] = None,
     to: Annotated[str | None, typer.Option("--to", help="Last local date, YYYY-MM-DD")] = None,
     format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Include deleted activities (marked deleted)")
+    ] = False,
 ) -> None:
-    """List an athlete's activities, oldest first."""
+    """List an athlete's activities, oldest first (deleted ones only with --all)."""
     start, end = parse_option_date(from_, "--from"), parse_option_date(to, "--to")
     with transaction() as session:
         athlete = get_athlete(session, name)
-        found = list_activities(session, athlete.id, start, end)
+        found = list_activities(session, athlete.id, start, end, include_deleted=all_)
         rows: list[dict[str, Any]] = [
             {
                 "id": a.id,
@@ -99,11 +145,16 @@ def activity_list(
                 "sub_sport": a.sub_sport,
                 "start_utc": a.start_utc,
                 "local_date": a.local_date,
-                "distance_m": a.distance_m,
+                # The distance every total counts (a hand correction wins), the source's beside it.
+                "distance_m": a.distance_m
+                if a.corrected_distance_m is None
+                else a.corrected_distance_m,
+                "source_distance_m": a.distance_m,
                 "moving_s": a.moving_s,
                 "elapsed_s": a.elapsed_s,
                 "partial": a.partial,
                 "canonical_id": a.canonical_id,
+                **({"deleted": a.deleted_at is not None} if all_ else {}),
             }
             for a in found
         ]
@@ -115,14 +166,16 @@ def activity_list(
     corrected = any(value is not None for value in corrections.values())
     table = Table(
         title=f"activities of {name}", box=box.SIMPLE_HEAD, pad_edge=False,
-        caption="* corrected by hand (--format json keeps the source value)" if corrected else None,
+        caption="* corrected by hand (--format json: source_distance_m is the source's)"
+        if corrected else None,
     )  # fmt: skip
     for header in ("id", "date", "source", "sport", "km", "moving", "partial", "same as"):
         table.add_column(header, no_wrap=header not in ("source", "sport"), overflow="fold",
                          justify="right" if header in ("km", "moving") else "left")  # fmt: skip
     for r in rows:
         table.add_row(
-            str(r["id"]), r["local_date"].isoformat(), r["source"],
+            str(r["id"]) + (" (deleted)" if r.get("deleted") else ""),
+            r["local_date"].isoformat(), r["source"],
             _sport(r["sport"], r["sub_sport"]), _km(r["distance_m"], corrections[r["id"]]),
             _duration(r["moving_s"]), "yes" if r["partial"] else "",
             _canonical(r["id"], r["canonical_id"]),

@@ -10,12 +10,20 @@ from rich.table import Table
 
 from connectors.errors import InputError
 from connectors.manual import parse_race, parse_timezone
-from flows.cli.common import TableOrJson, console, open_warehouse, print_json, transaction
+from flows.cli.common import (
+    TableOrJson,
+    console,
+    open_warehouse,
+    print_json,
+    transaction,
+    utc_today,
+)
 from warehouse.athletes import (
     AthleteProfile,
     add_athlete,
     coach_name,
     get_athlete,
+    latest_body_weight,
     list_athletes,
     upsert_race,
 )
@@ -26,6 +34,32 @@ race_app = typer.Typer(no_args_is_help=True, help="Record races.")
 
 BODY_WEIGHT_KG = (25.0, 300.0)
 SESSIONS_PER_WEEK = (0, 21)
+
+
+NAME_MAX = 120  # the warehouse's column width, checked here so both databases refuse alike
+
+
+def check_name(field: str, name: str) -> None:
+    if not name.strip():
+        raise InputError(field, name, f"give the {'athlete' if field == 'name' else field} a name")
+    if len(name.strip()) > NAME_MAX:
+        raise InputError(field, name, f"use a name of at most {NAME_MAX} characters")
+
+
+def check_body_weight(body_weight: float) -> None:
+    low, high = BODY_WEIGHT_KG
+    if not low <= body_weight <= high:
+        raise InputError(
+            "body_weight", body_weight, f"give the body weight in kg ({low:g}-{high:g})"
+        )
+
+
+def check_sessions_per_week(sessions_per_week: int) -> None:
+    low_s, high_s = SESSIONS_PER_WEEK
+    if not low_s <= sessions_per_week <= high_s:
+        raise InputError(
+            "sessions_per_week", sessions_per_week, f"give a whole number from {low_s} to {high_s}"
+        )
 
 
 class Weekday(StrEnum):
@@ -46,6 +80,10 @@ class Experience(StrEnum):
     beginner = "beginner"
     intermediate = "intermediate"
     experienced = "experienced"
+
+
+def _or(value: float | None, fallback: float | None) -> float | None:
+    return fallback if value is None else value
 
 
 def init() -> None:
@@ -80,18 +118,11 @@ def athlete_add(
     ] = Weekday.wed,
 ) -> None:
     """Record an athlete."""
-    if not name.strip():
-        raise InputError("name", name, "give the athlete a name")
-    low, high = BODY_WEIGHT_KG
-    if not low <= body_weight <= high:
-        raise InputError(
-            "body_weight", body_weight, f"give the body weight in kg ({low:g}-{high:g})"
-        )
-    low_s, high_s = SESSIONS_PER_WEEK
-    if not low_s <= sessions_per_week <= high_s:
-        raise InputError(
-            "sessions_per_week", sessions_per_week, f"give a whole number from {low_s} to {high_s}"
-        )
+    check_name("name", name)
+    check_body_weight(body_weight)
+    check_sessions_per_week(sessions_per_week)
+    if coach is not None:
+        check_name("coach", coach)
     profile = AthleteProfile(
         name=name.strip(),
         timezone=parse_timezone(timezone),
@@ -116,7 +147,8 @@ def athlete_list(format: Annotated[TableOrJson, typer.Option()] = TableOrJson.ta
             {
                 "id": a.id,
                 "name": a.name,
-                "body_weight_kg": a.body_weight_kg,
+                # The latest weigh-in (typed or synced) is the body weight; else the profile's.
+                "body_weight_kg": _or(latest_body_weight(session, a.id), a.body_weight_kg),
                 "timezone": a.timezone,
                 "experience": a.experience,
                 "sessions_per_week": a.sessions_per_week,
@@ -160,7 +192,7 @@ def race_add(
     priority: Annotated[str, typer.Option(help="A (goal race), B or C")],
 ) -> None:
     """Record a race (adding the same date and name again updates it)."""
-    race = parse_race(date, race_name, distance_km, priority)
+    race = parse_race(date, race_name, distance_km, priority, today=utc_today())
     with transaction() as session:
         athlete = get_athlete(session, name)
         upsert_race(session, athlete.id, race)

@@ -1,4 +1,4 @@
-"""`ironmiles lift add|import|list|confirm`."""
+"""`ironmiles lift add|import|list|confirm` (edit, delete and unlink: flows/cli/corrections.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from connectors.errors import InputError
+from connectors.errors import InputError, InputErrors
 from connectors.manual import (
     REPS,
     RIR,
@@ -127,7 +127,7 @@ def lift_import(
     try:
         records = parse_lift_csv(text, unit=_unit(unit), today=utc_today())
     except InputError as error:
-        if error.field != "file" or error.line is not None:
+        if error.field != "file" or error.line is not None or isinstance(error, InputErrors):
             raise
         # The parser sees text, not the path: name the file the user gave.
         raise InputError("file", str(file), error.fix) from None
@@ -223,6 +223,8 @@ def lift_list(
                 "confirmed": s.confirmed,
                 "exercise_guessed": s.exercise_guessed,
                 "_held": _held_back(s, body_weight_kg_on(session, athlete, s.performed_on), params),
+                # differs from id for a copy of a set another source also sent (it counts once)
+                "canonical_id": s.canonical_id,
             }
             for s in list_lift_sets(session, athlete.id, start, end)
         ]
@@ -231,7 +233,7 @@ def lift_list(
         print_json(rows)
         return
     table = Table("id", "date", "exercise", "set", "reps", "kg", "RIR", "RPE", "warm-up",
-                  "source", "status", title=f"lifts of {name}")  # fmt: skip
+                  "source", "status", "linked to", title=f"lifts of {name}")  # fmt: skip
     for r, why in zip(rows, held, strict=True):
         guess = " (watch's guess)" if r["exercise_guessed"] and not r["confirmed"] else ""
         table.add_row(
@@ -239,6 +241,7 @@ def lift_list(
             str(r["reps"]), f"{r['weight_kg']:g}", _blank(r["rir"]), _blank(r["rpe"]),
             "yes" if r["warmup"] else "", str(r["source"]),
             f"unconfirmed: {why}" if why else ("confirmed" if r["confirmed"] else ""),
+            "" if r["canonical_id"] in (None, r["id"]) else str(r["canonical_id"]),
         )  # fmt: skip
     console.print(table)
     if any(held):

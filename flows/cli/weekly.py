@@ -29,6 +29,7 @@ from flows.cli.common import (
 )
 from flows.weekly_load import read_weekly_load, rebuild_weekly_load, refresh_weekly_load
 from warehouse.athletes import get_athlete
+from warehouse.db import is_read_only
 
 # The architecture doc's JSON shape, in its order; the CSV carries every column.
 JSON_FIELDS = (
@@ -121,7 +122,13 @@ def weekly(
         if name is None:
             return
         athlete = get_athlete(session, name)
-        refresh_weekly_load(session, now=now, only={athlete.id})
+        if is_read_only(session):
+            err_console.print(
+                "note: the warehouse is read-only: the weekly load as last stored",
+                markup=False,
+            )
+        else:
+            refresh_weekly_load(session, now=now, only={athlete.id})
         ranged = first is not None or last is not None
         table = read_weekly_load(session, athlete.id, weeks=None if ranged else (weeks or 12))
     if ranged:

@@ -39,7 +39,7 @@ def test_athlete_set_assigns_a_coach_and_strava_sharing(cli: Cli, warehouse_engi
     assert cli("athlete", "add", "ana", "--body-weight", "60", "--timezone", "UTC").exit_code == 0
     result = cli("athlete", "set", "ana", "--coach", "marta", "--share-strava-with-coach")
     assert result.exit_code == 0, result.stderr
-    assert "coach of ana: marta" in result.stdout
+    assert "coach=marta" in result.stdout and "Strava data shared with the coach" in result.stdout
     listed = json.loads(cli("athlete", "list", "--format", "json").stdout)
     assert listed[0]["coach"] == "marta"
     query = "SELECT share_strava_with_coach FROM athletes WHERE name = 'ana'"

@@ -99,6 +99,8 @@ def test_lift_add_numbers_sets_and_lists_them(run_cli: Cli) -> None:
     listed = json.loads(run_cli("lift", "list", "ana", "--format", "json").stdout)
     ids = [row.pop("id") for row in listed]
     assert len(set(ids)) == 3 and all(isinstance(i, int) for i in ids)
+    # Each row carries its id; a set no other source sent is its own canonical copy.
+    assert [row.pop("canonical_id") for row in listed] == ids
     # Manual entry that passed the checks is a person's word: confirmed, not a guess.
     assert listed == [
         {"date": "2026-01-07", "exercise": "back_squat", "set": i, "reps": 8, "weight_kg": 60.0,
