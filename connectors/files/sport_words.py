@@ -3,10 +3,10 @@
 Two tables per language:
 - `TYPES`: Strava's activity type as the export writes it in that language (`Lauf`, `Course à
   pied`, `ラン`) to Strava's own type key (`Run`); the key gives the family and sub-sport.
-- `STEMS`: word beginnings that say a family (`lauf` in `Abendlauf`? no: word beginnings only,
-  `laufen`, `lauf`), for types no table holds and for free-text names (a GPX track called
-  `Morgenlauf` is not matched, `Lauf am Morgen` is). Scripts without spaces between words
-  (Japanese, Chinese) match anywhere in the text, Korean per word.
+- `STEMS`: word beginnings that say a family (`laufen`, `course`, `hardlopen`), for types no
+  table holds and for free-text names (`Lauf am Morgen`; German compounds by their last word,
+  `Dauerlauf`). Scripts without spaces between words (Japanese, Chinese) match anywhere in the
+  text, Korean per word.
 
 The tables were written from Strava's interface wording in each language; a word that could
 mean two sports is left out rather than guessed (the activity is then `unknown` or `other`,
@@ -31,6 +31,18 @@ TYPE_FAMILIES: Mapping[str, SportFamily] = {
     "WeightTraining": "strength", "Crossfit": "strength",
     "Workout": "other", "Yoga": "other", "Rowing": "other", "Elliptical": "other",
     "NordicSki": "other", "AlpineSki": "other", "StairStepper": "other",
+}  # fmt: skip
+
+# Strava's numeric activity types, as its GPX exports write them in `<trk><type>` (`9` a run).
+STRAVA_TYPE_CODES: Mapping[str, str] = {
+    "1": "Ride", "2": "AlpineSki", "3": "BackcountrySki", "4": "Hike", "5": "IceSkate",
+    "6": "InlineSkate", "7": "NordicSki", "8": "RollerSki", "9": "Run", "10": "Walk",
+    "11": "Workout", "12": "Snowboard", "13": "Snowshoe", "14": "Kitesurf", "15": "Windsurf",
+    "16": "Swim", "17": "VirtualRide", "18": "EBikeRide", "19": "Velomobile", "21": "Canoeing",
+    "22": "Kayaking", "23": "Rowing", "24": "StandUpPaddling", "25": "Surfing",
+    "26": "Crossfit", "27": "Elliptical", "28": "RockClimbing", "29": "StairStepper",
+    "30": "WeightTraining", "31": "Yoga", "51": "Handcycle", "52": "Wheelchair",
+    "53": "VirtualRun",
 }  # fmt: skip
 
 TYPES: Mapping[str, Mapping[str, str]] = {
@@ -190,6 +202,8 @@ STEMS: Mapping[str, Mapping[SportFamily, tuple[str, ...]]] = {
            "walk": ("yürüy",), "swim": ("yüzme",)},
 }  # fmt: skip
 
+# German joins words: `Dauerlauf`, `Abendlauf` end with the word that says the sport.
+_WORD_ENDINGS: Mapping[SportFamily, tuple[str, ...]] = {"run": ("lauf",), "ride": ("radtour",)}
 _FAMILY_ORDER: tuple[SportFamily, ...] = ("strength", "run", "ride", "walk", "swim")
 # Scripts written without spaces between words: their stems match anywhere in the text.
 _UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -212,14 +226,18 @@ _STEMS_BY_FAMILY: dict[SportFamily, tuple[str, ...]] = {
 
 
 def strava_type_key(type_name: str | None) -> str | None:
-    """Strava's type key (`Run`) for a type name in any language (`Lauf`, `ラン`); None if unknown.
+    """Strava's type key (`Run`) for a type name in any language (`Lauf`, `ラン`) or for Strava's
+    numeric code (`9`, as its GPX files write it); None if unknown.
 
     An English type key itself (`TrailRun`, as the API and newer exports write it) is a key.
     """
     if not type_name:
         return None
-    if type_name.strip() in TYPE_FAMILIES:
-        return type_name.strip()
+    stripped = type_name.strip()
+    if stripped in TYPE_FAMILIES:
+        return stripped
+    if stripped in STRAVA_TYPE_CODES:
+        return STRAVA_TYPE_CODES[stripped]
     return _TYPE_LOOKUP.get(normalise(type_name))
 
 
@@ -240,4 +258,6 @@ def family_from_words(text: str | None) -> SportFamily | None:
                     return family
             elif any(word.startswith(stem) for word in words):
                 return family
+        if any(word.endswith(ending) for word in words for ending in _WORD_ENDINGS.get(family, ())):
+            return family
     return None
