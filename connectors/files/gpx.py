@@ -37,9 +37,11 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
     start = _utc(bounds.start_time or timed[0].time)
     end = _utc(bounds.end_time or timed[-1].time)
     moving = gpx.get_moving_data()
-    types = [track.type.strip() for track in gpx.tracks if track.type and track.type.strip()]
-    sport_word = types[0] if types else None
-    name = gpx.name or next((track.name for track in gpx.tracks if track.name), None)
+    types = [(track.type or "").strip() for track in gpx.tracks]
+    sport_word = next((word for word in types if word), None)
+    title = gpx.name or next((t.name for t in gpx.tracks if t.name), None)
+    sub_sport: str | None
+    sport_from: str | None
     if sport_word is not None:
         # A word (`running`, `Lauf`) or Strava's numeric code (`9`).
         sport = named_sport_family(sport_word)
@@ -60,7 +62,7 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
         local_start=start.astimezone(fallback_tz).replace(tzinfo=None),
         sport=sport,
         sub_sport=sub_sport,
-        name=name,
+        name=title,
         distance_m=gpx.length_2d(),
         moving_s=float(moving.moving_time) if moving is not None else None,
         elapsed_s=(end - start).total_seconds(),
