@@ -130,6 +130,10 @@ class Activity(Base):
     link_locked: Mapped[bool] = mapped_column(Boolean, default=False)
     # A person's correction; source upserts never write it, so it survives every re-sync.
     corrected_distance_m: Mapped[float | None] = mapped_column(Float)
+    # A person's sport (`ironmiles activity set-sport`). `sport` is the one every total and link
+    # uses: source upserts write it as COALESCE(corrected_sport, the source's), so the person's
+    # choice survives every re-import and re-sync.
+    corrected_sport: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 

@@ -18,7 +18,7 @@ from connectors.errors import FileFormatError
 from connectors.exercises import normalise_exercise
 from connectors.files.fit_clock import FitClock, fit_clock
 from connectors.files.fit_decode import DecodePath, FitMessages, Message, decode_fit
-from connectors.files.parsed import ParsedFile, json_safe
+from connectors.files.parsed import ParsedFile, UndatedFile, json_safe
 from connectors.files.sports import fit_sport_family, snake_case
 from connectors.records import Activity, LiftSet
 
@@ -57,6 +57,8 @@ def fit_records(
             name=name, sha256=sha256, activities=(), problem=f"not an activity file ({file_type})"
         )
     written = _sessions(messages.session)
+    if not written and messages.session:
+        raise UndatedFile("no session has a start time or an end: nothing places it in a week")
     if not written:
         reason = messages.problem or "the file has no session message"
         raise FileFormatError(f"no readable session: {reason}")

@@ -22,7 +22,7 @@ from typing import Any
 
 from garmin_fit_sdk.util import FIT_EPOCH_S
 
-from connectors.errors import FileFormatError
+from connectors.files.parsed import UndatedFile
 
 RELATIVE_LIMIT_S = 0x10000000
 """FIT date_time values below this are seconds from the device's power-on, not from 1989."""
@@ -88,7 +88,7 @@ def fit_clock(
     created = _datetime(file_id.get("time_created"))
     if created is not None and not is_relative(created):
         return FitClock(created - first_start, None, True, "file_id.time_created")
-    raise FileFormatError(
+    raise UndatedFile(
         "the watch's clock was not set: its times count seconds from when it was switched on "
         f"(below {RELATIVE_LIMIT_S:#x}), and neither activity.local_timestamp nor "
         "file_id.time_created holds a real date, so nothing places the activity in a week; "

@@ -13,7 +13,7 @@ import gpxpy
 import gpxpy.gpx
 
 from connectors.errors import FileFormatError
-from connectors.files.parsed import ParsedFile
+from connectors.files.parsed import ParsedFile, UndatedFile
 from connectors.files.sport_words import strava_type_key
 from connectors.files.sports import named_sport_family, snake_case, sport_from_name
 from connectors.records import Activity
@@ -32,7 +32,7 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
     timed = [point for point in points if point.time is not None]
     if not timed:
         what = "no track points" if not points else "no track point has a time"
-        raise FileFormatError(f"GPX has {what}: nothing to place in a week")
+        raise UndatedFile(f"GPX has {what}: nothing to place in a week")
     bounds = gpx.get_time_bounds()
     start = _utc(bounds.start_time or timed[0].time)
     end = _utc(bounds.end_time or timed[-1].time)

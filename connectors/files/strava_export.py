@@ -54,6 +54,8 @@ class StravaRow:
 class StravaRowError:
     line: int
     reason: str
+    undated: bool = False
+    """The row's date could not be read (nothing places it in a week)."""
 
 
 def read_activities_csv(data: bytes) -> Iterator[StravaRow | StravaRowError]:
@@ -85,10 +87,16 @@ def read_activities_csv(data: bytes) -> Iterator[StravaRow | StravaRowError]:
     for line, cells in rows:
         try:
             yield _row(layout, cells, line)
+        except _UndatedRow as error:
+            yield StravaRowError(line, str(error), undated=True)
         except ValueError as error:
             yield StravaRowError(line, str(error))
     if broken is not None:
         yield broken
+
+
+class _UndatedRow(ValueError):
+    pass
 
 
 def _row(layout: Layout, cells: Sequence[str], line: int) -> StravaRow:
@@ -108,7 +116,7 @@ def _row(layout: Layout, cells: Sequence[str], line: int) -> StravaRow:
     try:
         start = parse_local_datetime(date_text, layout.date_order).replace(tzinfo=UTC)
     except ValueError as error:
-        raise ValueError(
+        raise _UndatedRow(
             f"{layout.header_of('date')}={date_text!r} is not a date this importer can read "
             f"({error}); the row is skipped, the others are imported"
         ) from error

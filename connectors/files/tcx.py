@@ -12,7 +12,7 @@ from datetime import UTC, datetime, tzinfo
 from xml.etree import ElementTree
 
 from connectors.errors import FileFormatError
-from connectors.files.parsed import ParsedFile
+from connectors.files.parsed import ParsedFile, UndatedFile
 from connectors.files.sports import named_sport_family, snake_case, sport_from_name
 from connectors.records import Activity
 
@@ -35,7 +35,7 @@ def parse_tcx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
         if activity is not None:
             activities.append(activity)
     if not activities:
-        raise FileFormatError("TCX has no activity with a start time")
+        raise UndatedFile("TCX has no activity with a start time")
     return ParsedFile(name=name, sha256=sha256, activities=tuple(activities))
 
 

@@ -61,6 +61,7 @@ app.command("import")(activities.import_files)
 app.add_typer(activities.activity_app, name="activity")
 activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
+activities.activity_app.command("set-sport")(activity_links.activity_set_sport)
 app.add_typer(sync_cli.connect_app, name="connect")
 app.command("sync")(sync_cli.sync)
 

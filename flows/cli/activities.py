@@ -23,6 +23,7 @@ from flows.cli.common import (
 from flows.file_import import ImportSummary, import_inputs, opened_inputs
 from warehouse.activities import list_activities
 from warehouse.athletes import get_athlete
+from warehouse.sport_overlay import check_sport
 
 activity_app = typer.Typer(no_args_is_help=True, help="List imported and synced activities.")
 
@@ -33,8 +34,19 @@ def import_files(
         list[Path],
         typer.Argument(help="FIT/GPX/TCX files, folders, .gz files, Garmin or Strava export zips"),
     ],
+    sport: Annotated[
+        str | None,
+        typer.Option(
+            "--sport",
+            help="Set this sport on every activity imported (run, ride, walk, swim, strength, "
+            "other); kept over re-imports, like `activity set-sport`",
+        ),
+    ] = None,
+    format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
 ) -> None:
     """Import activity files: a file seen before adds nothing, a broken one is logged."""
+    if sport is not None:
+        check_sport(sport, "--sport")  # bad input before anything is read
     with opened_inputs(paths) as inputs:  # a missing path is bad input before anything opens
         engine = open_warehouse()
         try:
@@ -50,10 +62,17 @@ def import_files(
             ) as progress:
                 task = progress.add_task("import", total=len(inputs))
                 summary = import_inputs(
-                    engine, name, inputs, on_file=lambda _outcome: progress.advance(task)
+                    engine,
+                    name,
+                    inputs,
+                    on_file=lambda _outcome: progress.advance(task),
+                    sport=sport,
                 )
         finally:
             engine.dispose()
+    if format is TableOrJson.json:
+        print_json(summary.as_json(name))
+        return
     _print_summary(name, summary)
 
 
@@ -63,10 +82,10 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
         f"{name}: {imported} file(s) imported ({summary.activities_added} activities, "
         f"{summary.lift_sets_added} lift sets), {summary.count('duplicate')} duplicate(s) "
         f"skipped, {summary.count('partial')} partial, {summary.count('failed')} failed, "
-        f"{summary.count('skipped')} without activities"
+        f"{summary.count('skipped')} without activities, {summary.count('updated')} updated"
     )
     for outcome in summary.outcomes:
-        if outcome.status in ("partial", "failed", "skipped") or (
+        if outcome.status in ("partial", "failed", "skipped", "updated") or (
             outcome.status == "imported" and outcome.reason
         ):
             console.print(
@@ -74,6 +93,12 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
             )
     if summary.count("failed"):
         console.print("  the failed files are recorded in the import log; the others were imported")
+    for unusable in summary.unusable():
+        ids = ", ".join(str(i) for i in unusable.activity_ids)
+        console.print(
+            f"{unusable.what}: {unusable.files} file{'s' if unusable.files != 1 else ''}; "
+            f"{escape(unusable.fix)}" + (f" (activities {ids})" if ids else "")
+        )
 
 
 @activity_app.command("list")
@@ -108,14 +133,15 @@ def activity_list(
             for a in found
         ]
         corrections = {a.id: a.corrected_distance_m for a in found}
+        sports_set = {a.id for a in found if a.corrected_sport is not None}
     if format is TableOrJson.json:
         print_json(rows)
         return
     # Fits 80 columns: id, date, km and time never shrink (an ellipsis there hides the data).
-    corrected = any(value is not None for value in corrections.values())
+    corrected = any(value is not None for value in corrections.values()) or bool(sports_set)
     table = Table(
         title=f"activities of {name}", box=box.SIMPLE_HEAD, pad_edge=False,
-        caption="* corrected by hand (--format json keeps the source value)" if corrected else None,
+        caption="* corrected by hand (--format json keeps the source distance)" if corrected else None,
     )  # fmt: skip
     for header in ("id", "date", "source", "sport", "km", "moving", "partial", "same as"):
         table.add_column(header, no_wrap=header not in ("source", "sport"), overflow="fold",
@@ -123,7 +149,8 @@ def activity_list(
     for r in rows:
         table.add_row(
             str(r["id"]), r["local_date"].isoformat(), r["source"],
-            _sport(r["sport"], r["sub_sport"]), _km(r["distance_m"], corrections[r["id"]]),
+            _sport(r["sport"], r["sub_sport"]) + ("*" if r["id"] in sports_set else ""),
+            _km(r["distance_m"], corrections[r["id"]]),
             _duration(r["moving_s"]), "yes" if r["partial"] else "",
             _canonical(r["id"], r["canonical_id"]),
         )  # fmt: skip
