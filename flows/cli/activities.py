@@ -141,7 +141,7 @@ def activity_list(
     corrected = any(value is not None for value in corrections.values()) or bool(sports_set)
     table = Table(
         title=f"activities of {name}", box=box.SIMPLE_HEAD, pad_edge=False,
-        caption="* corrected by hand (--format json keeps the source distance)" if corrected else None,
+        caption="* corrected by hand (--format json keeps the source km)" if corrected else None,
     )  # fmt: skip
     for header in ("id", "date", "source", "sport", "km", "moving", "partial", "same as"):
         table.add_column(header, no_wrap=header not in ("source", "sport"), overflow="fold",

@@ -107,28 +107,29 @@ def test_never_a_1990_date(uptime: int, anchor: str) -> None:
 # --- compressed timestamp headers -------------------------------------------------------------
 
 
-def compressed_record_file() -> bytes:
+def compressed_record_file(start: datetime = START) -> bytes:
     """A run whose 1 Hz records use compressed timestamp headers (5-bit offsets from the last
     full timestamp), as some watches and apps write them; the SDK's Encoder cannot write those,
     so they are spliced in by hand after the file_id the Encoder wrote."""
     file_id = {"mesg_num": MESG["FILE_ID"], "type": "activity", "manufacturer": "suunto",
-               "product": 1, "serial_number": 77, "time_created": START}  # fmt: skip
+               "product": 1, "serial_number": 77, "time_created": start}  # fmt: skip
     alone = Encoder()
     alone.write_mesg(file_id)
     file_id_bytes = bytes(alone.close())[14:-2]
     encoder = Encoder()
     encoder.write_mesg(file_id)
+    end = start + timedelta(seconds=RUN.elapsed_s or 0)
     for message in (
-        {"mesg_num": MESG["SESSION"], "timestamp": RUN.end, "start_time": START,
+        {"mesg_num": MESG["SESSION"], "timestamp": end, "start_time": start,
          "total_timer_time": RUN.timer_s, "total_elapsed_time": RUN.elapsed_s,
          "total_distance": RUN.distance_m, "sport": "running", "sub_sport": "generic"},
-        {"mesg_num": MESG["ACTIVITY"], "timestamp": RUN.end, "num_sessions": 1,
-         "local_timestamp": int((RUN.end + timedelta(hours=1)).timestamp()) - 631065600},
+        {"mesg_num": MESG["ACTIVITY"], "timestamp": end, "num_sessions": 1,
+         "local_timestamp": int((end + timedelta(hours=1)).timestamp()) - 631065600},
     ):  # fmt: skip
         encoder.write_mesg(message)
     body = bytes(encoder.close())[14:-2]
     assert body.startswith(file_id_bytes)
-    base = int(START.timestamp()) - 631065600
+    base = int(start.timestamp()) - 631065600
     local = 3
     records = bytearray()
     # Definition of local 3 = record: timestamp (253, uint32), heart_rate (3, uint8).
