@@ -36,6 +36,8 @@ class Unusable:
     files: int
     activity_ids: tuple[int, ...]
     fix: str
+    names: tuple[str, ...] = ()
+    """The files, as the import log names them."""
 
 
 @dataclass
@@ -52,19 +54,22 @@ class ImportSummary:
         if unknown:
             ids = tuple(i for o in unknown for i in o.sport_unknown)
             fix = "set it with `ironmiles activity set-sport`"
-            found.append(Unusable("sport unknown", len(unknown), ids, fix))
+            found.append(
+                Unusable("sport unknown", len(unknown), ids, fix, tuple(o.name for o in unknown))
+            )
         no_distance = [o for o in self.outcomes if o.no_distance]
         if no_distance:
             ids = tuple(i for o in no_distance for i in o.no_distance)
             found.append(Unusable("no distance", len(no_distance), ids,
                                   "they count 0 km; give the distance with "
-                                  "`ironmiles activity correct ID --distance-km KM`"))  # fmt: skip
+                                  "`ironmiles activity correct ID --distance-km KM`",
+                                  tuple(o.name for o in no_distance)))  # fmt: skip
         undated = [o for o in self.outcomes if o.no_date]
         if undated:
             found.append(Unusable("no date", len(undated), (),
                                   "nothing in them places them in a week, so they were not "
                                   "imported; export them again from the watch's app, which "
-                                  "keeps the times"))  # fmt: skip
+                                  "keeps the times", tuple(o.name for o in undated)))  # fmt: skip
         return found
 
     def as_json(self, athlete: str) -> dict[str, Any]:
@@ -82,6 +87,7 @@ class ImportSummary:
                     "files": u.files,
                     "activity_ids": list(u.activity_ids),
                     "fix": u.fix,
+                    "names": list(u.names),
                 }
                 for u in self.unusable()
             ],

@@ -161,6 +161,7 @@ def test_archives_from_several_makers_and_a_german_strava_export(bea: Cli, archi
     (unknown,) = summary["unusable"]
     assert unknown["what"] == "sport unknown" and unknown["files"] == 1
     assert "ironmiles activity set-sport" in unknown["fix"]
+    assert [Path(name).name for name in unknown["names"]] == ["mystery.gpx"]
 
     listed = json.loads(bea("activity", "list", "bea", "--format", "json").stdout)
     runs = {a["start_utc"]: a for a in listed if a["sport"] == "run"}
