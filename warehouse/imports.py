@@ -120,7 +120,12 @@ def store_parsed_file(
         activities_added=len(stored.added),
         lift_sets_added=sets.added,
     )
-    unknown, no_distance = _unusable(session, ids) if status != "duplicate" else ((), ())
+    # Only a file with an unknown sport or a missing distance needs a look at what was stored
+    # (a person's sport may stand over the file's); most files have neither.
+    doubtful = any(a.sport == "unknown" or not (a.distance_m or 0) > 0 for a in parsed.activities)
+    unknown, no_distance = (
+        _unusable(session, ids) if doubtful and status != "duplicate" else ((), ())
+    )
     return replace(
         outcome,
         activities_updated=len(stored.updated),
