@@ -128,18 +128,18 @@ def store_activities(
 def _stored(
     session: Session, athlete_id: int, source: str, source_ids: list[str]
 ) -> dict[str, Any]:
-    """The stored source values of these activities (to tell an edited re-import apart)."""
+    """The stored source values of these activities (to tell an edited re-import apart). A new
+    file's activities are not stored yet: then only the cheap id lookup runs."""
+    existing = _ids(session, athlete_id, source, source_ids)
+    if not existing:
+        return {}
     columns = [getattr(ActivityRow, name) for name in SOURCE_COLUMNS]
-    found: dict[str, Any] = {}
-    for start in range(0, len(source_ids), 500):
-        rows = session.execute(
-            select(ActivityRow.id, ActivityRow.source_id, ActivityRow.corrected_sport, *columns)
-            .where(ActivityRow.athlete_id == athlete_id)
-            .where(ActivityRow.source == source)
-            .where(ActivityRow.source_id.in_(source_ids[start : start + 500]))
+    rows = session.execute(
+        select(ActivityRow.id, ActivityRow.source_id, ActivityRow.corrected_sport, *columns).where(
+            ActivityRow.id.in_(list(existing.values()))
         )
-        found.update({row.source_id: row for row in rows})
-    return found
+    )
+    return {row.source_id: row for row in rows}
 
 
 def _changed(stored: Any, row: dict[str, Any]) -> bool:
