@@ -15,8 +15,9 @@ from typing import Any, Literal
 RecordSource = Literal["garmin", "strava", "fit", "gpx", "tcx", "strava_export", "manual"]
 """Where a record came from. Files keep their format; `strava_export` is a bulk export's CSV row."""
 
-SportFamily = Literal["run", "ride", "walk", "swim", "strength", "other"]
-"""What totals an activity counts toward. Only `run` is mileage."""
+SportFamily = Literal["run", "ride", "walk", "swim", "strength", "other", "unknown"]
+"""What totals an activity counts toward. Only `run` is mileage. `unknown`: the file named no
+sport and no word of its name said one (a person sets it with `ironmiles activity set-sport`)."""
 
 Priority = Literal["A", "B", "C"]
 

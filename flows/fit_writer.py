@@ -7,9 +7,10 @@ file_id, records, sets, laps, sessions, activity.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from garmin_fit_sdk import Encoder, Profile
 
@@ -57,17 +58,34 @@ class FitSpec:
     """Write 1-per-N-seconds `record` messages through every session (None: no records)."""
     write_activity: bool = True
     extra: dict[str, object] = field(default_factory=dict)
+    manufacturer: str = "garmin"
+    activity_timestamp: Literal["end", "start"] = "end"
+    """What activity.timestamp holds: the end (Garmin, the profile) or the start (some makers)."""
+    local_timestamp_of: Literal["activity", "start", "end"] = "activity"
+    """Which moment activity.local_timestamp is the wall clock of (the profile: activity's)."""
+    device_clock_from: int | None = None
+    """Write every time device-relative (a watch whose clock was never set): seconds since
+    power-on, the first session starting at this value (below 0x10000000)."""
+    absolute_time_created: bool = False
+    """With device_clock_from: file_id.time_created still real (set from the phone)."""
 
 
 def fit_bytes(spec: FitSpec) -> bytes:
-    encoder = Encoder()
     first = spec.sessions[0].start
+
+    def at(moment: datetime) -> datetime | int:
+        if spec.device_clock_from is None:
+            return moment
+        return spec.device_clock_from + int((moment - first).total_seconds())
+
+    encoder = _ClockedEncoder(at)
+    created = spec.time_created or first
     file_id: dict[str, object] = {
         "mesg_num": MESG["FILE_ID"],
         "type": "activity",
-        "manufacturer": "garmin",
+        "manufacturer": spec.manufacturer,
         "product": 4315,
-        "time_created": spec.time_created or first,
+        "time_created": created if spec.absolute_time_created else at(created),
     }
     if spec.serial_number is not None:
         file_id["serial_number"] = spec.serial_number
@@ -86,9 +104,10 @@ def fit_bytes(spec: FitSpec) -> bytes:
         encoder.write_mesg(_session_message(session, index))
     if spec.write_activity:
         last = max(session.end for session in spec.sessions)
+        stamped = last if spec.activity_timestamp == "end" else first
         activity: dict[str, object] = {
             "mesg_num": MESG["ACTIVITY"],
-            "timestamp": last,
+            "timestamp": stamped,
             "total_timer_time": sum(session.timer_s for session in spec.sessions),
             "num_sessions": len(spec.sessions),
             "type": "manual",
@@ -96,13 +115,34 @@ def fit_bytes(spec: FitSpec) -> bytes:
             "event_type": "stop",
         }
         if spec.local_offset is not None:
-            local = last + spec.local_offset
+            moment = {"activity": stamped, "start": first, "end": last}[spec.local_timestamp_of]
+            local = moment + spec.local_offset
             activity["local_timestamp"] = int((local - FIT_EPOCH).total_seconds())
         encoder.write_mesg(activity)
-    return bytes(encoder.close())
+    return encoder.close()
 
 
-def _write_records(encoder: Encoder, session: SessionSpec, every_s: int) -> None:
+class _ClockedEncoder:
+    """The SDK's Encoder, with every `timestamp` and `start_time` written by `at` (real times,
+    or a never-set clock's seconds since power-on)."""
+
+    def __init__(self, at: Callable[[datetime], datetime | int]) -> None:
+        self._encoder = Encoder()
+        self._at = at
+
+    def write_mesg(self, message: dict[str, object]) -> None:
+        timed = dict(message)
+        for key in ("timestamp", "start_time"):
+            value = timed.get(key)
+            if isinstance(value, datetime):
+                timed[key] = self._at(value)
+        self._encoder.write_mesg(timed)
+
+    def close(self) -> bytes:
+        return bytes(self._encoder.close())
+
+
+def _write_records(encoder: _ClockedEncoder, session: SessionSpec, every_s: int) -> None:
     seconds = int(session.elapsed_s or session.timer_s)
     speed = (session.distance_m or 0.0) / max(session.timer_s, 1.0)
     for second in range(0, seconds + 1, every_s):

@@ -7,8 +7,9 @@ person's decisions (`corrected_distance_m`, `link_locked`, `canonical_id`) survi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -46,6 +47,8 @@ class StoredActivities:
     """source_id -> warehouse id, for every activity given."""
     added: list[int]
     """The ids that did not exist before."""
+    updated: list[int] = field(default_factory=list)
+    """The ids that existed and whose source values changed (a re-import of an edited file)."""
     links_changed: int = 0
     """Rows whose canonical copy changed (cross-source duplicates linked or re-linked)."""
 
@@ -69,9 +72,10 @@ def store_activities(
         by_source.setdefault(activity.source, []).append(activity)
     ids: dict[str, int] = {}
     added: list[int] = []
+    updated: list[int] = []
     for source, group in by_source.items():
-        before = _ids(session, athlete_id, source, [a.source_id for a in group])
-        rows = []
+        before = _stored(session, athlete_id, source, [a.source_id for a in group])
+        rows: list[dict[str, Any]] = []
         for a in group:
             local_start = local_start_of(a, athlete_timezone)
             rows.append(
@@ -96,12 +100,19 @@ def store_activities(
                     "raw": dict(a.raw),
                 }
             )
+        updated.extend(
+            before[row["source_id"]].id
+            for row in rows
+            if row["source_id"] in before and _changed(before[row["source_id"]], row)
+        )
         upsert_rows(
             session,
             ActivityRow.__table__,  # type: ignore[arg-type]
             rows,
             key=("athlete_id", "source", "source_id"),
             update=SOURCE_COLUMNS,
+            # A person's sport wins over the source's, on every re-import and re-sync.
+            overlays={"sport": "corrected_sport"},
         )
         after = _ids(session, athlete_id, source, [a.source_id for a in group])
         ids.update(after)
@@ -109,7 +120,36 @@ def store_activities(
     _make_new_rows_canonical(session, added)
     links = relink_around(session, athlete_id, [a.start_utc for a in activities])
     mark_dirty(session, athlete_id)
-    return StoredActivities(ids=ids, added=sorted(added), links_changed=links)
+    return StoredActivities(
+        ids=ids, added=sorted(added), updated=sorted(set(updated)), links_changed=links
+    )
+
+
+def _stored(
+    session: Session, athlete_id: int, source: str, source_ids: list[str]
+) -> dict[str, Any]:
+    """The stored source values of these activities (to tell an edited re-import apart). A new
+    file's activities are not stored yet: then only the cheap id lookup runs."""
+    existing = _ids(session, athlete_id, source, source_ids)
+    if not existing:
+        return {}
+    columns = [getattr(ActivityRow, name) for name in SOURCE_COLUMNS]
+    rows = session.execute(
+        select(ActivityRow.id, ActivityRow.source_id, ActivityRow.corrected_sport, *columns).where(
+            ActivityRow.id.in_(list(existing.values()))
+        )
+    )
+    return {row.source_id: row for row in rows}
+
+
+def _changed(stored: Any, row: dict[str, Any]) -> bool:
+    for name in SOURCE_COLUMNS:
+        new = row[name]
+        if name == "sport" and stored.corrected_sport is not None:
+            new = stored.corrected_sport
+        if getattr(stored, name) != new:
+            return True
+    return False
 
 
 def _ids(session: Session, athlete_id: int, source: str, source_ids: list[str]) -> dict[str, int]:

@@ -3,13 +3,14 @@
 One file is one transaction (the caller's `session_scope`): its activities, its lift sessions and
 sets, the dirty mark and its import_log row commit together, so a crash or a bad row can never
 leave half a file behind. A file whose bytes were stored before (same sha256, for this athlete)
-is a duplicate and adds nothing.
+is a duplicate and adds nothing; a file whose bytes changed but whose activities are already
+stored is `updated` when a source value of theirs changed (an edited file), else a duplicate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from sqlalchemy import select
@@ -24,9 +25,11 @@ from warehouse.models import ImportLog
 
 LOG_KIND = "activity_file"
 # Statuses whose bytes are in the warehouse: seeing the same bytes again adds nothing.
-_STORED_STATUSES = ("imported", "partial", "duplicate", "skipped")
+_STORED_STATUSES = ("imported", "updated", "partial", "duplicate", "skipped")
+# Sports whose distance is the point: one of these without a distance counts 0 km.
+_MOVING_SPORTS = frozenset({"run", "ride", "walk", "swim"})
 
-Status = Literal["imported", "partial", "duplicate", "skipped", "failed"]
+Status = Literal["imported", "updated", "partial", "duplicate", "skipped", "failed"]
 
 
 class ParsedFile(Protocol):
@@ -54,6 +57,15 @@ class FileOutcome:
     activities_added: int = 0
     lift_sets_added: int = 0
     reason: str | None = None
+    activities_updated: int = 0
+    activity_ids: tuple[int, ...] = ()
+    """The warehouse ids of the file's activities (for `--sport` and the JSON summary)."""
+    sport_unknown: tuple[int, ...] = ()
+    """Ids stored with sport `unknown`: the file named none (`activity set-sport` sets it)."""
+    no_distance: tuple[int, ...] = ()
+    """Ids of runs, rides, walks and swims stored without a distance (they count 0 km)."""
+    no_date: bool = False
+    """The file was refused because nothing in it places it in a week."""
 
 
 def already_imported(session: Session, athlete_id: int, sha256: str) -> bool:
@@ -88,14 +100,18 @@ def store_parsed_file(
 
     added = len(stored.added) + sets.added
     reason: str | None
-    if added == 0:
+    if added == 0 and not stored.updated:
         status: Status = "duplicate"
         reason = "every activity and set in it was already stored"
+    elif added == 0:
+        status = "updated"
+        reason = f"changed since it was imported: {len(stored.updated)} activities updated"
     else:
         status = "partial" if parsed.partial else "imported"
         # A whole activity can still carry a note (a Strava row whose file could not be read).
         reason = parsed.problem
-    return _logged(
+    ids = tuple(known_ids[a.source_id] for a in parsed.activities if a.source_id in known_ids)
+    outcome = _logged(
         session,
         athlete_id,
         parsed,
@@ -104,17 +120,65 @@ def store_parsed_file(
         activities_added=len(stored.added),
         lift_sets_added=sets.added,
     )
+    # Only a file with an unknown sport or a missing distance needs a look at what was stored
+    # (a person's sport may stand over the file's); most files have neither.
+    doubtful = any(a.sport == "unknown" or not (a.distance_m or 0) > 0 for a in parsed.activities)
+    unknown, no_distance = (
+        _unusable(session, ids) if doubtful and status != "duplicate" else ((), ())
+    )
+    return replace(
+        outcome,
+        activities_updated=len(stored.updated),
+        activity_ids=ids,
+        sport_unknown=unknown,
+        no_distance=no_distance,
+    )
+
+
+def activity_ids_of(session: Session, athlete_id: int, parsed: ParsedFile) -> tuple[int, ...]:
+    """The stored ids of a parsed file's activities (for a duplicate, which stores nothing)."""
+    if not parsed.activities:
+        return ()
+    found = _ids_of(
+        session, athlete_id, parsed.activities[0].source, [a.source_id for a in parsed.activities]
+    )
+    return tuple(found[a.source_id] for a in parsed.activities if a.source_id in found)
+
+
+def _unusable(session: Session, ids: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(sport unknown, no distance): the stored activities no total can use yet, as stored (a
+    person's sport included)."""
+    if not ids:
+        return (), ()
+    rows = session.execute(
+        select(ActivityRow.id, ActivityRow.sport, ActivityRow.distance_m).where(
+            ActivityRow.id.in_(ids)
+        )
+    ).all()
+    unknown = tuple(sorted(row.id for row in rows if row.sport == "unknown"))
+    no_distance = tuple(
+        sorted(
+            row.id for row in rows if row.sport in _MOVING_SPORTS and not (row.distance_m or 0) > 0
+        )
+    )
+    return unknown, no_distance
 
 
 def log_failed_file(
-    session: Session, athlete_id: int, name: str, reason: str, sha256: str | None = None
+    session: Session,
+    athlete_id: int,
+    name: str,
+    reason: str,
+    sha256: str | None = None,
+    *,
+    no_date: bool = False,
 ) -> FileOutcome:
     """Record a file that could not be read; the import goes on with the others."""
     log_import(
         session, athlete_id, kind=LOG_KIND, path=name, sha256=sha256, status="failed",
         reason=reason,
     )  # fmt: skip
-    return FileOutcome(name=name, status="failed", reason=reason)
+    return FileOutcome(name=name, status="failed", reason=reason, no_date=no_date)
 
 
 def _logged(

@@ -151,6 +151,10 @@ class Activity(Base):
     # A person deleted it (`activity delete`): an overlay, not a DELETE, so a re-import or a
     # re-sync of the same activity cannot bring it back. Source upserts never write it.
     deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # A person's sport (`ironmiles activity set-sport`). `sport` is the one every total and link
+    # uses: source upserts write it as COALESCE(corrected_sport, the source's), so the person's
+    # choice survives every re-import and re-sync.
+    corrected_sport: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
 

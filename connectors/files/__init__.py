@@ -21,7 +21,7 @@ from connectors.errors import FileFormatError
 from connectors.files.fit import parse_fit
 from connectors.files.gpx import parse_gpx
 from connectors.files.inputs import FileKind, InputFile, InputKind, Inputs, file_kind, iter_inputs
-from connectors.files.parsed import ParsedFile
+from connectors.files.parsed import ParsedFile, UndatedFile
 from connectors.files.strava_export import strava_activity
 from connectors.files.tcx import parse_tcx
 
@@ -32,6 +32,7 @@ __all__ = [
     "InputKind",
     "Inputs",
     "ParsedFile",
+    "UndatedFile",
     "file_kind",
     "iter_inputs",
     "parse_bytes",
@@ -48,7 +49,7 @@ def parse_input(item: InputFile, *, fallback_tz: tzinfo) -> ParsedFile:
     if item.kind == "strava_activity":
         return _strava(item, data, fallback_tz)
     if item.kind == "unreadable":  # pragma: no cover - read_bytes raised already
-        raise FileFormatError(item.error or "unreadable input")
+        raise (UndatedFile if item.undated else FileFormatError)(item.error or "unreadable input")
     return parse_bytes(data, item.kind, name=item.name, fallback_tz=fallback_tz)
 
 

@@ -2,27 +2,26 @@
 
 Values come straight from the file's own summary messages (decoded by garmin-fit-sdk, see
 fit_decode): distance, timer time (our moving time) and elapsed time from `session`; the local
-clock from `activity.local_timestamp`; lifts from `set`.
+clock from `activity.local_timestamp` (fit_clock: also device-relative times and other makers'
+ways with it); lifts from `set`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from garmin_fit_sdk import Profile
-from garmin_fit_sdk.util import FIT_EPOCH_S
 
 from connectors.errors import FileFormatError
 from connectors.exercises import normalise_exercise
+from connectors.files.fit_clock import FitClock, fit_clock
 from connectors.files.fit_decode import DecodePath, FitMessages, Message, decode_fit
-from connectors.files.parsed import ParsedFile, json_safe
+from connectors.files.parsed import ParsedFile, UndatedFile, json_safe
 from connectors.files.sports import fit_sport_family, snake_case
 from connectors.records import Activity, LiftSet
 
-# A local clock further than this from UTC is a broken field, not a time zone (UTC-12..UTC+14).
-_MAX_UTC_OFFSET = timedelta(hours=14)
 _EXERCISE_NAMES: dict[str, dict[int, str]] = Profile["types"]
 
 
@@ -57,13 +56,27 @@ def fit_records(
         return ParsedFile(
             name=name, sha256=sha256, activities=(), problem=f"not an activity file ({file_type})"
         )
-    sessions = _sessions(messages.session)
-    if not sessions:
+    written = _sessions(messages.session)
+    if not written and messages.session:
+        raise UndatedFile("no session has a start time or an end: nothing places it in a week")
+    if not written:
         reason = messages.problem or "the file has no session message"
         raise FileFormatError(f"no readable session: {reason}")
+    clock = fit_clock(
+        file_id,
+        messages.activity[0] if messages.activity else None,
+        [(s.start_utc, _datetime(s.message.get("timestamp"))) for s in written],
+        fallback_tz,
+    )
+    sessions = [replace(s, start_utc=clock.absolute(s.start_utc) or s.start_utc) for s in written]
 
-    file_key = _file_key(file_id, sessions[0], sha256)
-    utc_offset = _utc_offset(messages.activity)
+    file_key = _file_key(file_id, sessions[0], sha256, clock)
+    utc_offset = clock.utc_offset
+    clock_note = (
+        {"relative": True, "anchor": clock.anchor, "shift_s": clock.shift.total_seconds()}
+        if clock.relative
+        else None
+    )
     partial = messages.problem is not None
     multi = len(sessions) > 1
 
@@ -97,11 +110,12 @@ def fit_records(
                     "activity": json_safe(messages.activity[0]) if messages.activity else None,
                     "session": json_safe(message),
                     "local_time_from": "file" if utc_offset is not None else "athlete_timezone",
+                    "device_clock": clock_note,
                 },
             )
         )
 
-    lift_sets = _lift_sets(messages.set, sessions, file_key, source_ids, local_dates)
+    lift_sets = _lift_sets(messages.set, sessions, file_key, source_ids, local_dates, clock)
     return ParsedFile(
         name=name,
         sha256=sha256,
@@ -126,25 +140,13 @@ def _sessions(messages: tuple[Message, ...]) -> list[_Session]:
     return sessions
 
 
-def _file_key(file_id: Message, first: _Session, sha256: str) -> str:
+def _file_key(file_id: Message, first: _Session, sha256: str, clock: FitClock) -> str:
     """Stable per recording: the device's serial (or maker) and the file's creation time."""
-    created = _datetime(file_id.get("time_created")) or first.start_utc
+    created = clock.absolute(_datetime(file_id.get("time_created"))) or first.start_utc
     device = file_id.get("serial_number") or file_id.get("manufacturer")
     if device is None:
         return f"sha256-{sha256[:16]}"
     return f"{device}-{created:%Y%m%dT%H%M%SZ}"
-
-
-def _utc_offset(activities: tuple[Message, ...]) -> timedelta | None:
-    """The file's local clock minus UTC, from activity.local_timestamp; None when absent."""
-    if not activities:
-        return None
-    local = activities[0].get("local_timestamp")
-    utc = _datetime(activities[0].get("timestamp"))
-    if not isinstance(local, int) or utc is None:
-        return None
-    offset = datetime.fromtimestamp(local + FIT_EPOCH_S, UTC) - utc
-    return offset if abs(offset) <= _MAX_UTC_OFFSET else None
 
 
 def _local_start(start_utc: datetime, offset: timedelta | None, fallback_tz: tzinfo) -> datetime:
@@ -168,13 +170,16 @@ def _lift_sets(
     file_key: str,
     source_ids: dict[int, str],
     local_dates: dict[int, Any],
+    clock: FitClock,
 ) -> tuple[LiftSet, ...]:
     lifts = []
     position_in_session: dict[int, int] = {}
     for set_number, message in enumerate(sets):
         if message.get("set_type") != "active" or _is_empty_set(message):
             continue
-        start = _datetime(message.get("start_time")) or _datetime(message.get("timestamp"))
+        start = clock.absolute(
+            _datetime(message.get("start_time")) or _datetime(message.get("timestamp"))
+        )
         session = _session_holding(start, sessions)
         position_in_session[session.index] = position_in_session.get(session.index, 0) + 1
         categories = _as_list(message.get("category"))

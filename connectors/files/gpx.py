@@ -1,4 +1,9 @@
-"""GPX tracks to one Activity per file, with gpxpy's own distance and moving time."""
+"""GPX tracks to one Activity per file, with gpxpy's own distance and moving time.
+
+The sport is the track's `<type>` (a word, or Strava's numeric code); without one, a word of
+the file's or track's name; without that, `unknown` (stored, counted in no total, and named in
+the import summary so a person sets it).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ import gpxpy
 import gpxpy.gpx
 
 from connectors.errors import FileFormatError
-from connectors.files.parsed import ParsedFile
-from connectors.files.sports import named_sport_family, snake_case
+from connectors.files.parsed import ParsedFile, UndatedFile
+from connectors.files.sport_words import strava_type_key
+from connectors.files.sports import named_sport_family, snake_case, sport_from_name
 from connectors.records import Activity
 
 
@@ -26,13 +32,27 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
     timed = [point for point in points if point.time is not None]
     if not timed:
         what = "no track points" if not points else "no track point has a time"
-        raise FileFormatError(f"GPX has {what}: nothing to place in a week")
+        raise UndatedFile(f"GPX has {what}: nothing to place in a week")
     bounds = gpx.get_time_bounds()
     start = _utc(bounds.start_time or timed[0].time)
     end = _utc(bounds.end_time or timed[-1].time)
     moving = gpx.get_moving_data()
-    types = [track.type for track in gpx.tracks if track.type]
-    sport_word = types[0] if types else None
+    types = [(track.type or "").strip() for track in gpx.tracks]
+    sport_word = next((word for word in types if word), None)
+    title = gpx.name or next((t.name for t in gpx.tracks if t.name), None)
+    sub_sport: str | None
+    sport_from: str | None
+    if sport_word is not None:
+        # A word (`running`, `Lauf`) or Strava's numeric code (`9`).
+        sport = named_sport_family(sport_word)
+        sub_sport = snake_case(strava_type_key(sport_word) or sport_word)
+        sport_from = "type"
+    else:
+        # No type: a word of the name may say it (`Morning Run`, `Abendlauf am See`), else the
+        # sport is unknown and the import summary asks for it.
+        names = " ".join(n for n in [gpx.name, *(t.name for t in gpx.tracks)] if n)
+        sport, sub_sport = sport_from_name(names), None
+        sport_from = "name" if sport != "unknown" else None
 
     activity = Activity(
         source="gpx",
@@ -40,9 +60,9 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
         start_utc=start,
         # GPX times are UTC and the file names no zone: the athlete's zone is the best guess.
         local_start=start.astimezone(fallback_tz).replace(tzinfo=None),
-        sport=named_sport_family(sport_word),
-        sub_sport=snake_case(sport_word),
-        name=gpx.name or next((track.name for track in gpx.tracks if track.name), None),
+        sport=sport,
+        sub_sport=sub_sport,
+        name=title,
         distance_m=gpx.length_2d(),
         moving_s=float(moving.moving_time) if moving is not None else None,
         elapsed_s=(end - start).total_seconds(),
@@ -56,17 +76,20 @@ def parse_gpx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
             "timed_points": len(timed),
             "length_3d_m": gpx.length_3d(),
             "local_time_from": "athlete_timezone",
+            "sport_from": sport_from,
         },
     )
     return ParsedFile(name=name, sha256=sha256, activities=(activity,))
 
 
 def _text(data: bytes) -> str:
-    # gpxpy wants text; a UTF-8 BOM or a Latin-1 file from an old GPS must not stop it.
+    # gpxpy wants text; a UTF-8 BOM or a Latin-1 file from an old GPS must not stop it, nor
+    # whitespace before the XML declaration (which XML forbids, and some web apps write).
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        text = data.decode("latin-1")
+    return text.lstrip().removeprefix("\ufeff").lstrip()
 
 
 def _utc(moment: datetime | None) -> datetime:

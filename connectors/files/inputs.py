@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Literal
 
 from connectors.errors import FileFormatError, InputError
+from connectors.files.parsed import UndatedFile
 from connectors.files.strava_export import StravaRow, StravaRowError, read_activities_csv
 
 InputKind = Literal["fit", "gpx", "tcx", "strava_activity", "unreadable"]
@@ -50,11 +51,14 @@ class InputFile:
     """For a Strava row: the kind of the file it references, when the export holds that file."""
     error: str | None = None
     """For an unreadable input: why (a broken zip, an unreadable CSV row)."""
+    undated: bool = False
+    """For an unreadable Strava row: its date could not be read."""
 
     def read_bytes(self) -> bytes:
         """The file's bytes, decompressed. Raises FileFormatError when they cannot be read."""
         if self.kind == "unreadable":
-            raise FileFormatError(self.error or "unreadable input")
+            error = UndatedFile if self.undated else FileFormatError
+            raise error(self.error or "unreadable input")
         return self.opener()
 
 
@@ -182,7 +186,7 @@ def _strava_rows(
     inputs = []
     for row in rows:
         if isinstance(row, StravaRowError):
-            inputs.append(_unreadable(f"{csv_name}:{row.line}", row.reason))
+            inputs.append(_unreadable(f"{csv_name}:{row.line}", row.reason, undated=row.undated))
             continue
         referenced = by_path.get((root / row.filename).as_posix()) if row.filename else None
         kind = file_kind(referenced.path) if referenced is not None else None
@@ -204,8 +208,8 @@ def _no_bytes() -> bytes:
     return b""
 
 
-def _unreadable(name: str, reason: str) -> InputFile:
-    return InputFile(name=name, kind="unreadable", opener=_no_bytes, error=reason)
+def _unreadable(name: str, reason: str, *, undated: bool = False) -> InputFile:
+    return InputFile(name=name, kind="unreadable", opener=_no_bytes, error=reason, undated=undated)
 
 
 def _expand_zip(entry: _Entry, name: str, depth: int, resources: ExitStack) -> Iterator[InputFile]:

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from connectors.errors import FileFormatError
 from connectors.records import Activity, LiftSet
+
+
+class UndatedFile(FileFormatError):
+    """An activity file (or Strava row) that was read but holds no time that places it in a
+    week: no timed point, no start, a clock that was never set, a date that cannot be read."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from connectors.files.sport_words import TYPE_FAMILIES, family_from_words, strava_type_key
 from connectors.records import SportFamily
 
 _FIT_FAMILIES: dict[str, SportFamily] = {
@@ -41,22 +42,18 @@ def snake_case(text: object) -> str | None:
     return slug or None
 
 
-# Keyword order matters: "weight training" is strength before anything else matches.
-_KEYWORDS: tuple[tuple[tuple[str, ...], SportFamily], ...] = (
-    (("strength", "weight"), "strength"),
-    (("run", "jog"), "run"),
-    (("bik", "cycl", "ride", "velo"), "ride"),
-    (("walk", "hik"), "walk"),
-    (("swim",), "swim"),
-)
-
-
 def named_sport_family(name: str | None) -> SportFamily:
-    """A free-text type (GPX `<type>`, TCX `Sport`, a Strava activity type) to our family."""
+    """A type word (GPX `<type>`, TCX `Sport`, a Strava activity type in any of its languages)
+    to our family; `other` when it names no sport we count apart."""
     if not name:
         return "other"
-    words = (snake_case(name) or "").split("_")
-    for keywords, family in _KEYWORDS:
-        if any(word.startswith(keyword) for word in words for keyword in keywords):
-            return family
-    return "other"
+    key = strava_type_key(name)
+    if key is not None:
+        return TYPE_FAMILIES.get(key, "other")
+    return family_from_words(name) or "other"
+
+
+def sport_from_name(name: str | None) -> SportFamily:
+    """For a file that names no sport: the family a word of its name says, else `unknown`
+    (stored, counted nowhere, and listed in the import summary so a person can set it)."""
+    return family_from_words(name) or "unknown"

@@ -1,9 +1,10 @@
 """Strava bulk export: `activities.csv` rows, each one activity, enriched by its file.
 
 The CSV has about ninety columns, some with the same name: the first `Distance` is km and the
-second metres, the first `Elapsed Time` whole seconds and the second a float. `Activity Date` is
-UTC, written in the account's locale (`22 May 2024, 08:19:26`, `Jan 1, 2024, 10:00:00 AM`), and
-names and descriptions are quoted and may hold newlines (the csv module reads those).
+second metres, the first `Elapsed Time` whole seconds and the second a float. Header, dates,
+numbers and activity types are written in the account's language (strava_layout finds the
+columns, local_dates reads dates and numbers, sport_words the types). `Activity Date` is UTC.
+Names and descriptions are quoted and may hold newlines (the csv module reads those).
 """
 
 from __future__ import annotations
@@ -17,22 +18,12 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from connectors.errors import FileFormatError
+from connectors.files.local_dates import parse_local_datetime, parse_number
 from connectors.files.parsed import ParsedFile
+from connectors.files.sport_words import strava_type_key
 from connectors.files.sports import named_sport_family, snake_case
+from connectors.files.strava_layout import Layout, find_layout
 from connectors.records import Activity
-
-_DATE_FORMATS = (
-    "%b %d, %Y, %I:%M:%S %p",  # en-US: Jan 1, 2024, 10:00:00 AM
-    "%d %b %Y, %H:%M:%S",  # en-GB: 22 May 2024, 08:19:26
-    "%b %d, %Y, %H:%M:%S",
-    "%d %b %Y, %I:%M:%S %p",
-    "%d %B %Y, %H:%M:%S",
-    "%B %d, %Y, %I:%M:%S %p",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%d.%m.%Y, %H:%M:%S",  # de-DE
-    "%d.%m.%Y %H:%M:%S",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +54,15 @@ class StravaRow:
 class StravaRowError:
     line: int
     reason: str
+    undated: bool = False
+    """The row's date could not be read (nothing places it in a week)."""
 
 
 def read_activities_csv(data: bytes) -> Iterator[StravaRow | StravaRowError]:
-    """Every row of a Strava export's activities.csv. Raises FileFormatError on a foreign CSV."""
+    """Every row of a Strava export's activities.csv, in any language the export was written in.
+
+    Raises FileFormatError when the CSV is not laid out as a Strava export (see strava_layout).
+    """
     # NUL cannot be stored in PostgreSQL text; no real export has one, a damaged one might.
     text = data.decode("utf-8-sig", errors="replace").replace("\x00", "")
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -74,120 +70,89 @@ def read_activities_csv(data: bytes) -> Iterator[StravaRow | StravaRowError]:
         header = next(reader)
     except (StopIteration, csv.Error) as error:
         raise FileFormatError(f"activities.csv has no header row: {error}") from error
-    columns = _Columns(header)
-    for required in ("Activity ID", "Activity Date"):
-        if columns.first(required) is None:
-            raise FileFormatError(f"activities.csv has no {required!r} column: not a Strava export")
+    rows: list[tuple[int, list[str]]] = []
+    broken: StravaRowError | None = None
     while True:
         line = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as error:
-            yield StravaRowError(line, f"unreadable CSV row: {error}")
-            return
-        if not any(cell.strip() for cell in cells):
-            continue
+            broken = StravaRowError(line, f"unreadable CSV row: {error}")
+            break
+        if any(cell.strip() for cell in cells):
+            rows.append((line, cells))
+    layout = find_layout(header, [cells for _, cells in rows])
+    for line, cells in rows:
         try:
-            yield _row(columns, cells, line)
+            yield _row(layout, cells, line)
+        except _UndatedRow as error:
+            yield StravaRowError(line, str(error), undated=True)
         except ValueError as error:
             yield StravaRowError(line, str(error))
+    if broken is not None:
+        yield broken
 
 
-class _Columns:
-    """Column positions by name, in order, since names repeat."""
-
-    def __init__(self, header: Sequence[str]) -> None:
-        self.header = [name.strip() for name in header]
-        self.positions: dict[str, list[int]] = {}
-        for position, name in enumerate(self.header):
-            self.positions.setdefault(name, []).append(position)
-
-    def first(self, name: str) -> int | None:
-        found = self.positions.get(name)
-        return found[0] if found else None
-
-    def second(self, name: str) -> int | None:
-        found = self.positions.get(name)
-        return found[1] if found and len(found) > 1 else None
-
-    def raw(self, cells: Sequence[str]) -> dict[str, str]:
-        raw: dict[str, str] = {}
-        for position, name in enumerate(self.header):
-            if position < len(cells):
-                key = name if name not in raw else f"{name} ({len(self.positions[name])})"
-                raw[key] = cells[position]
-        return raw
+class _UndatedRow(ValueError):
+    pass
 
 
-def _row(columns: _Columns, cells: Sequence[str], line: int) -> StravaRow:
-    def cell(position: int | None) -> str | None:
+def _row(layout: Layout, cells: Sequence[str], line: int) -> StravaRow:
+    def cell(field: str) -> str | None:
+        position = layout.positions.get(field)
         if position is None or position >= len(cells):
             return None
         return cells[position].strip() or None
 
-    activity_id = cell(columns.first("Activity ID"))
+    def number(field: str) -> float | None:
+        return parse_number(cell(field), decimal_comma=layout.decimal_comma)
+
+    activity_id = cell("id")
     if activity_id is None:
-        raise ValueError(f"line {line}: Activity ID is empty")
-    date_text = cell(columns.first("Activity Date"))
-    start = parse_activity_date(date_text)
-    metres = _number(cell(columns.second("Distance")))
+        raise ValueError(f"line {line}: {layout.header_of('id')} is empty")
+    date_text = cell("date")
+    try:
+        start = parse_local_datetime(date_text, layout.date_order).replace(tzinfo=UTC)
+    except ValueError as error:
+        raise _UndatedRow(
+            f"{layout.header_of('date')}={date_text!r} is not a date this importer can read "
+            f"({error}); the row is skipped, the others are imported"
+        ) from error
+    metres = number("distance_m")
     if metres is None:
-        km = _number(cell(columns.first("Distance")))
+        km = number("distance")
         metres = km * 1000 if km is not None else None
-    elapsed = _number(cell(columns.second("Elapsed Time")))
+    elapsed = number("elapsed_s")
     if elapsed is None:
-        elapsed = _number(cell(columns.first("Elapsed Time")))
-    max_hr = _number(cell(columns.first("Max Heart Rate"))) or _number(
-        cell(columns.second("Max Heart Rate"))
-    )
-    avg_hr = _number(cell(columns.first("Average Heart Rate")))
+        elapsed = number("elapsed")
+    max_hr = number("max_hr") or number("max_hr_2")
+    avg_hr = number("avg_hr")
     return StravaRow(
         line=line,
         activity_id=activity_id,
         start_utc=start,
-        name=cell(columns.first("Activity Name")),
-        activity_type=cell(columns.first("Activity Type")),
+        name=cell("name"),
+        activity_type=cell("type"),
         distance_m=metres,
-        moving_s=_number(cell(columns.first("Moving Time"))),
+        moving_s=number("moving_s"),
         elapsed_s=elapsed,
         avg_hr=round(avg_hr) if avg_hr is not None else None,
         max_hr=round(max_hr) if max_hr is not None else None,
-        filename=cell(columns.first("Filename")),
-        raw=columns.raw(cells),
+        filename=cell("filename"),
+        raw=layout.raw(cells),
     )
 
 
 def parse_activity_date(text: str | None) -> datetime:
-    """Strava's `Activity Date` (UTC, in the account's locale) as an aware UTC datetime."""
+    """Strava's `Activity Date` (UTC, in the account's language) as an aware UTC datetime."""
     if not text:
         raise ValueError("Activity Date is empty")
-    # Newer exports put a narrow no-break space before AM/PM and write September as "Sept".
-    cleaned = " ".join(text.replace("\u202f", " ").replace("\xa0", " ").split())
-    cleaned = cleaned.replace("Sept ", "Sep ")
-    for date_format in _DATE_FORMATS:
-        try:
-            return datetime.strptime(cleaned, date_format).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    raise ValueError(
-        f"Activity Date={text!r} is not a date format this importer knows; "
-        "export the data with the account language set to English"
-    )
-
-
-def _number(text: str | None) -> float | None:
-    """A CSV number: `5012.3`, `1,234.5` (thousands), or `5,01` (a decimal comma locale)."""
-    if text is None:
-        return None
-    decimal_comma = text.count(",") == 1 and "." not in text
-    cleaned = text.replace(",", ".") if decimal_comma else text.replace(",", "")
     try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if value == value else None
+        return parse_local_datetime(text).replace(tzinfo=UTC)
+    except ValueError as error:
+        raise ValueError(f"Activity Date={text!r} is not a date: {error}") from error
 
 
 def strava_activity(
@@ -210,7 +175,8 @@ def strava_activity(
     values: dict[str, Any] = {
         "start_utc": row.start_utc,
         "local_start": row.start_utc.astimezone(fallback_tz).replace(tzinfo=None),
-        "sub_sport": snake_case(row.activity_type),
+        # The type's English key (`Lauf` is `run`), so every language gives the same sub-sport.
+        "sub_sport": snake_case(strava_type_key(row.activity_type) or row.activity_type),
         "distance_m": row.distance_m,
         "moving_s": row.moving_s,
         "elapsed_s": row.elapsed_s,

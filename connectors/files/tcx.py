@@ -12,13 +12,16 @@ from datetime import UTC, datetime, tzinfo
 from xml.etree import ElementTree
 
 from connectors.errors import FileFormatError
-from connectors.files.parsed import ParsedFile
-from connectors.files.sports import named_sport_family, snake_case
+from connectors.files.parsed import ParsedFile, UndatedFile
+from connectors.files.sports import named_sport_family, snake_case, sport_from_name
 from connectors.records import Activity
 
 
 def parse_tcx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> ParsedFile:
     """Read a TCX file. Raises FileFormatError when it is not TCX or has no timed activity."""
+    # A byte-order mark or whitespace before the XML declaration (which XML forbids, and one
+    # watch maker's web app writes) is not a reason to refuse the file.
+    data = data.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as error:
@@ -32,7 +35,7 @@ def parse_tcx(data: bytes, *, name: str, sha256: str, fallback_tz: tzinfo) -> Pa
         if activity is not None:
             activities.append(activity)
     if not activities:
-        raise FileFormatError("TCX has no activity with a start time")
+        raise UndatedFile("TCX has no activity with a start time")
     return ParsedFile(name=name, sha256=sha256, activities=tuple(activities))
 
 
@@ -56,15 +59,24 @@ def _activity(element: ElementTree.Element, fallback_tz: tzinfo) -> Activity | N
     ]
     maxima = [_float(lap.findtext("{*}MaximumHeartRateBpm/{*}Value")) for lap in laps]
     sport_word = element.get("Sport")
+    notes = (element.findtext("{*}Notes") or "").strip() or None
+    plan_name = (element.findtext("{*}Training/{*}Plan/{*}Name") or "").strip() or None
+    sport_from: str | None = "type"
+    if sport_word and sport_word.strip().lower() != "other":
+        sport = named_sport_family(sport_word)
+    else:
+        # `Other` (or no Sport at all) says nothing: a word of its notes or plan name may.
+        sport = sport_from_name(" ".join(n for n in (notes, plan_name) if n))
+        sport_from = "name" if sport != "unknown" else None
     return Activity(
         source="tcx",
         source_id=f"{start:%Y%m%dT%H%M%SZ}",
         start_utc=start,
         # TCX times are UTC and the file names no zone: the athlete's zone is the best guess.
         local_start=start.astimezone(fallback_tz).replace(tzinfo=None),
-        sport=named_sport_family(sport_word),
+        sport=sport,
         sub_sport=None,
-        name=(element.findtext("{*}Notes") or "").strip() or None,
+        name=notes or plan_name,
         distance_m=distance,
         moving_s=moving,
         elapsed_s=(last - start).total_seconds() if last is not None and last >= start else moving,
@@ -86,6 +98,7 @@ def _activity(element: ElementTree.Element, fallback_tz: tzinfo) -> Activity | N
             ],
             "trackpoints": len(times),
             "local_time_from": "athlete_timezone",
+            "sport_from": sport_from,
         },
     )
 

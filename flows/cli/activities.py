@@ -11,7 +11,6 @@ from rich import box
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
-from warehouse.file_records import FileOutcome
 
 from connectors.errors import InputError
 from flows.cli.common import (
@@ -26,6 +25,8 @@ from flows.cli.common import (
 from flows.file_import import ImportSummary, import_inputs, opened_inputs
 from warehouse.activities import list_activities
 from warehouse.athletes import get_athlete
+from warehouse.file_records import FileOutcome
+from warehouse.sport_overlay import check_sport
 
 # connectors/files/__init__.py's note on a Strava row whose file is not in the export.
 _MISSING_FILE = re.compile(r"its file (\S+) is not a FIT/GPX/TCX file in the export")
@@ -39,6 +40,15 @@ def import_files(
         list[str],
         typer.Argument(help="FIT/GPX/TCX files, folders, .gz files, Garmin or Strava export zips"),
     ],
+    sport: Annotated[
+        str | None,
+        typer.Option(
+            "--sport",
+            help="Set this sport on every activity imported (run, ride, walk, swim, strength, "
+            "other); kept over re-imports, like `activity set-sport`",
+        ),
+    ] = None,
+    format: Annotated[TableOrJson, typer.Option()] = TableOrJson.table,
 ) -> None:
     """Import activity files: a file seen before adds nothing, a broken one is logged."""
     for text in paths:
@@ -49,6 +59,8 @@ def import_files(
                 "PATH", text, "give a file, folder or zip; an empty path is not the current "
                 "folder (write . for that)",
             )  # fmt: skip
+    if sport is not None:
+        check_sport(sport, "--sport")  # bad input before anything is read
     done: list[FileOutcome] = []
     with opened_inputs([Path(p) for p in paths]) as inputs:  # a missing path: bad input first
         engine = open_warehouse()
@@ -69,7 +81,7 @@ def import_files(
                     done.append(outcome)
                     progress.advance(task)
 
-                summary = import_inputs(engine, name, inputs, on_file=on_file)
+                summary = import_inputs(engine, name, inputs, on_file=on_file, sport=sport)
         except KeyboardInterrupt:
             stored = sum(1 for o in done if o.status in ("imported", "partial"))
             err_console.print(
@@ -81,7 +93,10 @@ def import_files(
             raise typer.Exit(130) from None
         finally:
             engine.dispose()
-    _print_summary(name, summary)
+    if format is TableOrJson.json:
+        print_json(summary.as_json(name))
+    else:
+        _print_summary(name, summary)
     if summary.outcomes and summary.count("failed") == len(summary.outcomes):
         err_console.print(
             f"[bold red]failed:[/] every file failed, nothing was imported for {escape(name)}"
@@ -95,7 +110,7 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
         f"{name}: {imported} file(s) imported ({summary.activities_added} activities, "
         f"{summary.lift_sets_added} lift sets), {summary.count('duplicate')} duplicate(s) "
         f"skipped, {summary.count('partial')} partial, {summary.count('failed')} failed, "
-        f"{summary.count('skipped')} without activities"
+        f"{summary.count('skipped')} without activities, {summary.count('updated')} updated"
     )
     missing = [o for o in summary.outcomes if o.reason and _MISSING_FILE.search(o.reason)]
     if missing:
@@ -109,7 +124,7 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
     for outcome in summary.outcomes:
         if outcome in missing:
             continue
-        if outcome.status in ("partial", "failed", "skipped") or (
+        if outcome.status in ("partial", "failed", "skipped", "updated") or (
             outcome.status == "imported" and outcome.reason
         ):
             console.print(
@@ -117,6 +132,12 @@ def _print_summary(name: str, summary: ImportSummary) -> None:
             )
     if summary.count("failed"):
         console.print("  the failed files are recorded in the import log; the others were imported")
+    for unusable in summary.unusable():
+        ids = ", ".join(str(i) for i in unusable.activity_ids)
+        console.print(
+            f"{unusable.what}: {unusable.files} file{'s' if unusable.files != 1 else ''}; "
+            f"{escape(unusable.fix)}" + (f" (activities {ids})" if ids else "")
+        )
 
 
 @activity_app.command("list")
@@ -159,11 +180,12 @@ def activity_list(
             for a in found
         ]
         corrections = {a.id: a.corrected_distance_m for a in found}
+        sports_set = {a.id for a in found if a.corrected_sport is not None}
     if format is TableOrJson.json:
         print_json(rows)
         return
     # Fits 80 columns: id, date, km and time never shrink (an ellipsis there hides the data).
-    corrected = any(value is not None for value in corrections.values())
+    corrected = any(value is not None for value in corrections.values()) or bool(sports_set)
     table = Table(
         title=f"activities of {name}", box=box.SIMPLE_HEAD, pad_edge=False,
         caption="* corrected by hand (--format json: source_distance_m is the source's)"
@@ -176,7 +198,8 @@ def activity_list(
         table.add_row(
             str(r["id"]) + (" (deleted)" if r.get("deleted") else ""),
             r["local_date"].isoformat(), r["source"],
-            _sport(r["sport"], r["sub_sport"]), _km(r["distance_m"], corrections[r["id"]]),
+            _sport(r["sport"], r["sub_sport"]) + ("*" if r["id"] in sports_set else ""),
+            _km(r["distance_m"], corrections[r["id"]]),
             _duration(r["moving_s"]), "yes" if r["partial"] else "",
             _canonical(r["id"], r["canonical_id"]),
         )  # fmt: skip

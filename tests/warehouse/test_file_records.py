@@ -97,7 +97,7 @@ def test_a_partial_file_is_completed_by_the_whole_one(warehouse_engine: Engine) 
     first = import_inputs(warehouse_engine, name, [memory_input("cut.fit", flipped(whole))])
     assert [o.status for o in first.outcomes] == ["partial"]
     second = import_inputs(warehouse_engine, name, [memory_input("run.fit", whole)])
-    assert [o.status for o in second.outcomes] == ["duplicate"]  # nothing new, but mended
+    assert [o.status for o in second.outcomes] == ["updated"]  # nothing new, but mended
     with session_scope(warehouse_engine) as session:
         assert session.scalars(select(Activity.partial)).all() == [False]
 

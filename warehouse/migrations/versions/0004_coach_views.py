@@ -13,7 +13,7 @@ from warehouse.coach_security import disable_row_security, enable_row_security
 from warehouse.views import create_views, drop_views
 
 revision = "0004_coach_views"
-down_revision = "0003_corrections"
+down_revision = "0005_sport_overlay"
 branch_labels = None
 depends_on = None
 
