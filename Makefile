@@ -22,6 +22,7 @@ check: setup
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen mypy
+	$(UV) run --frozen lint-imports
 	$(UV) run --frozen pytest -q -p no:cacheprovider
 
 fmt: setup

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from connectors.errors import InputError
 from connectors.manual import parse_race, parse_timezone
-from flows.cli.common import TableOrJson, console, open_warehouse, print_json, transaction
+from flows.cli.common import TableOrJson, console, migrated_warehouse, print_json, transaction
 from warehouse.athletes import (
     AthleteProfile,
     add_athlete,
@@ -19,7 +19,7 @@ from warehouse.athletes import (
     list_athletes,
     upsert_race,
 )
-from warehouse.migrate import current_revision
+from warehouse.revision import stored_revision
 
 athlete_app = typer.Typer(no_args_is_help=True, help="Record and list athletes.")
 race_app = typer.Typer(no_args_is_help=True, help="Record races.")
@@ -50,9 +50,9 @@ class Experience(StrEnum):
 
 def init() -> None:
     """Create or migrate the warehouse (idempotent)."""
-    engine = open_warehouse()
+    engine = migrated_warehouse()
     try:
-        revision = current_revision(engine)
+        revision = stored_revision(engine)
         console.print(f"warehouse ready at {engine.url.render_as_string(hide_password=True)}")
         console.print(f"schema revision {revision}")
     finally:

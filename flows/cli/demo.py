@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from connectors.manual import parse_lift_csv, parse_race
 from engine.render import plan_markdown
-from flows.cli.common import TableCsvOrJson, console, open_warehouse, transaction, utc_today
+from flows.cli.common import (
+    TableCsvOrJson,
+    console,
+    migrated_warehouse,
+    open_warehouse,
+    transaction,
+    utc_today,
+)
 from flows.cli.weekly import show
 from flows.demo_season import SEASON_START, WEEKLY_KM, write_season
 from flows.file_import import import_inputs, opened_inputs
@@ -36,6 +43,7 @@ DEMO_PLAN_WEEK = "2026-W48"  # the week after the sample season's big last week
 def demo() -> None:
     """Run the main job on bundled sample data: lifts, a race, a season of watch files, weekly
     load and the next squat plan."""
+    migrated_warehouse().dispose()  # the demo sets its warehouse up itself, as `init` does
     sample = files("flows.sample_data").joinpath("demo_lifts.csv").read_text(encoding="utf-8")
     records = parse_lift_csv(sample, unit="kg", today=utc_today())
     with transaction() as session:

@@ -13,11 +13,8 @@ import typer
 from engine.errors import EngineError
 from engine.prescription import RuleParams, parse_override
 from engine.prescription.weeks import next_week, parse_week
-from engine.render import plan_ics, plan_markdown
 from flows.cli import common
 from flows.cli.common import console, exit_bad_input, print_json, transaction
-from flows.planning import refresh_and_plan_week
-from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
 from warehouse.plans import set_rule_overrides
 
@@ -37,6 +34,12 @@ def plan(
     format: Annotated[PlanFormat, typer.Option(help="md, json or ics")] = PlanFormat.md,
 ) -> None:
     """The week's squat session, adjusted to runs and races, with the reasons."""
+    # Here, not at the top: `athlete set` and `athlete list` live in this command group and
+    # must not load polars and icalendar.
+    from engine.render import plan_ics, plan_markdown
+    from flows.planning import refresh_and_plan_week
+    from flows.weekly_load import local_today
+
     now = common.utc_now()
     try:
         if week is not None:
