@@ -46,8 +46,8 @@ from warehouse.credentials import (
 )
 from warehouse.db import make_engine, session_scope
 from warehouse.errors import BadInput
-from warehouse.revision import check_revision
 from warehouse.models import Athlete
+from warehouse.revision import check_revision
 from warehouse.sync_state import details_known, finish_run, start_run, store_page, sync_state
 
 HISTORY_START = date(2000, 1, 1)

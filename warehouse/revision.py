@@ -73,9 +73,9 @@ def _assigned_ids(path: Path) -> dict[str, str | None]:
     for node in ast.parse(path.read_text(encoding="utf-8")).body:
         target = _single_name(node)
         value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
-        if target in ("revision", "down_revision") and isinstance(value, ast.Constant):
-            if value.value is None or isinstance(value.value, str):
-                found[target] = value.value
+        wanted = target in ("revision", "down_revision") and isinstance(value, ast.Constant)
+        if wanted and isinstance(value, ast.Constant) and isinstance(value.value, str | None):
+            found[str(target)] = value.value
     return found
 
 
