@@ -11,8 +11,12 @@ $(UV):
 	$(PY) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled once here, for the dependencies and for our own packages: these machines
+# set PYTHONDONTWRITEBYTECODE, so nothing is cached otherwise and every command would compile
+# SQLAlchemy, typer and rich again on each start (seconds).
 setup: $(UV)
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode
+	.venv/bin/python -m compileall -q flows connectors engine warehouse
 
 # The demo keeps its warehouse in ./.demo unless IRONMILES_HOME says otherwise.
 demo: setup
