@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from connectors.records import Race
+from connectors.records import Experience, Race
 from warehouse.errors import AlreadyExists, UnknownAthlete
 from warehouse.models import Athlete, Coach
 from warehouse.models import Race as RaceRow
@@ -21,7 +21,7 @@ class AthleteProfile:
     name: str
     timezone: str
     body_weight_kg: float | None = None
-    experience: str = "intermediate"
+    experience: Experience = "intermediate"
     sessions_per_week: int = 5
     technique_controlled: bool = False
     prefers_single_leg: bool = False

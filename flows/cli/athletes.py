@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from connectors.errors import InputError
-from connectors.manual import parse_race, parse_timezone
+from connectors.manual import parse_experience, parse_race, parse_timezone
 from flows.cli.common import TableOrJson, console, migrated_warehouse, print_json, transaction
 from warehouse.athletes import (
     AthleteProfile,
@@ -43,6 +43,9 @@ class Weekday(StrEnum):
 
 
 class Experience(StrEnum):
+    """connectors.records.EXPERIENCES as typer's choice (tests/connectors/test_vocabularies.py
+    keeps them equal)."""
+
     beginner = "beginner"
     intermediate = "intermediate"
     experienced = "experienced"
@@ -96,7 +99,7 @@ def athlete_add(
         name=name.strip(),
         timezone=parse_timezone(timezone),
         body_weight_kg=body_weight,
-        experience=experience.value,
+        experience=parse_experience(experience.value),
         sessions_per_week=sessions_per_week,
         technique_controlled=technique_controlled,
         prefers_single_leg=single_leg,
