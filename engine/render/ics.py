@@ -12,8 +12,6 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
-
 from engine.prescription.model import Prescription
 from engine.render.changes import Change, changes_text
 from engine.render.phrases import headline, warmup_text
@@ -41,6 +39,10 @@ def plan_ics(
     """`stamp` is when the plan was made (timezone-aware); `sequence` its revision number."""
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
+    # Imported here: only an ICS plan needs icalendar, and `ironmiles plan` answers in Markdown
+    # by default (benchmarks/cli_latency.py).
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
