@@ -209,7 +209,8 @@ def test_the_same_state_always_gives_the_same_plan(state: AthleteState) -> None:
     assert prescribe(state) == first
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a timing limit is no property: a busy machine
+# stalls any call past 200 ms (benchmarks measure speed, tests do not)
 @given(states)
 def test_weights_are_sane_and_reductions_round_down(state: AthleteState) -> None:
     plan = prescribe(state)
