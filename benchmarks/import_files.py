@@ -3,7 +3,7 @@
     .tools/bin/uv run --frozen python benchmarks/import_files.py [--files 250] [--keep DIR]
 
 1. Writes ~250 activities (runs, a few treadmill runs, weekly strength sessions with sets), each
-   with 1 Hz `record` messages, with garmin_fit_sdk.Encoder (flows/fit_writer.py).
+   with 1 Hz `record` messages, with garmin_fit_sdk.Encoder (connectors/replay/fit_writer.py).
 2. Imports the folder into a fresh SQLite warehouse with the real import path
    (flows.file_import: list the inputs, parse each, store each in its own transaction), and
    reports files per second.
@@ -30,8 +30,8 @@ sys.path.insert(0, str(REPO))  # the FIT writer lives with the tests
 from garmin_fit_sdk import Decoder, Stream  # noqa: E402
 
 from connectors.files import parse_bytes  # noqa: E402
+from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes  # noqa: E402
 from flows.file_import import import_inputs, opened_inputs  # noqa: E402
-from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes  # noqa: E402
 from warehouse.athletes import AthleteProfile, add_athlete  # noqa: E402
 from warehouse.db import make_engine, session_scope  # noqa: E402
 from warehouse.migrate import upgrade  # noqa: E402

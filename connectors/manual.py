@@ -16,7 +16,7 @@ from typing import Literal
 
 from connectors.errors import InputError, InputErrors
 from connectors.exercises import nearest_known_exercise, normalise_exercise
-from connectors.records import LiftSet, Race
+from connectors.records import EXPERIENCES, PRIORITIES, Experience, LiftSet, Race
 
 Unit = Literal["kg", "lb"]
 KG_PER_LB = 0.45359237
@@ -260,6 +260,14 @@ def parse_timezone(text: str) -> str:
     return text
 
 
+def parse_experience(text: str) -> Experience:
+    """One of connectors.records.EXPERIENCES."""
+    found = next((known for known in EXPERIENCES if known == text.strip().lower()), None)
+    if found is None:
+        raise InputError("experience", text, f"use one of {', '.join(EXPERIENCES)}")
+    return found
+
+
 def parse_race(
     race_date: str, name: str, distance_km: float, priority: str, *, today: date | None = None
 ) -> Race:
@@ -282,12 +290,13 @@ def parse_race(
         raise InputError("name", name, f"use a name of at most {RACE_NAME_MAX} characters")
     if not (math.isfinite(distance_km) and 0 < distance_km <= 1000):
         raise InputError("distance_km", distance_km, "give a positive distance in km, up to 1000")
-    level = priority.strip().upper()
-    if level not in ("A", "B", "C"):
+    wanted = priority.strip().upper()
+    level = next((known for known in PRIORITIES if known == wanted), None)
+    if level is None:
         raise InputError(
             "priority", priority, "use A (the season's goal), B (important) or C (training race)"
         )
-    return Race(race_date=when, name=name.strip(), distance_km=distance_km, priority=level)  # type: ignore[arg-type]
+    return Race(race_date=when, name=name.strip(), distance_km=distance_km, priority=level)
 
 
 def _years_after(day: date, years: int) -> date:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 RecordSource = Literal["garmin", "strava", "fit", "gpx", "tcx", "strava_export", "manual"]
 """Where a record came from. Files keep their format; `strava_export` is a bulk export's CSV row."""
@@ -19,7 +19,16 @@ SportFamily = Literal["run", "ride", "walk", "swim", "strength", "other", "unkno
 """What totals an activity counts toward. Only `run` is mileage. `unknown`: the file named no
 sport and no word of its name said one (a person sets it with `ironmiles activity set-sport`)."""
 
+# The vocabularies, here once: the CLI, the warehouse and the planner take them from here (the
+# engine, which imports no connector, declares the same Literal types; mypy checks the flows
+# that hand one to the other, and tests/connectors/test_vocabularies.py checks them too).
 Priority = Literal["A", "B", "C"]
+"""A race's priority: A the season's goal, B important, C a training race."""
+PRIORITIES: tuple[Priority, ...] = get_args(Priority)
+
+Experience = Literal["beginner", "intermediate", "experienced"]
+"""An athlete's lifting experience, as the coaching rules read it."""
+EXPERIENCES: tuple[Experience, ...] = get_args(Experience)
 
 RawPayload = Mapping[str, Any]
 """JSON-serialisable payload exactly as the source gave it (after decoding to JSON types)."""

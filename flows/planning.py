@@ -24,7 +24,6 @@ from engine.prescription import (
     prescribe,
     squat_inputs,
 )
-from engine.prescription.params import Experience, Priority
 from engine.prescription.weeks import day_in_week, shift_week, week_monday, week_of
 from engine.render import Change, notice_line, plan_changes, plan_json
 from engine.render.changes import changes_text
@@ -34,13 +33,6 @@ from flows.workout_push import PushOutcome, push_with_settings
 from warehouse.athletes import get_athlete
 from warehouse.models import Athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
-
-EXPERIENCES: dict[str, Experience] = {
-    "beginner": "beginner",
-    "intermediate": "intermediate",
-    "experienced": "experienced",
-}
-PRIORITIES: dict[str, Priority] = {"A": "A", "B": "B", "C": "C"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -94,7 +86,9 @@ def athlete_state(
     load = inputs.last_week_load
     state = AthleteState(
         planned_date=planned,
-        experience=EXPERIENCES.get(inputs.experience, "beginner"),
+        # The warehouse hands a known experience and priorities (connectors.records' vocabulary:
+        # the engine's Literal types are the same, as mypy checks here), never a default.
+        experience=inputs.experience,
         technique_controlled=inputs.technique_controlled,
         prefers_single_leg=inputs.prefers_single_leg,
         sessions_per_week=inputs.sessions_per_week,
@@ -104,9 +98,8 @@ def athlete_state(
         if load is None
         else WeekLoad(distance_km=load.distance_km, avg4_km=load.avg4_km, acwr=load.acwr),
         races=tuple(
-            RaceDay(race_date=race.race_date, priority=PRIORITIES[race.priority], name=race.name)
+            RaceDay(race_date=race.race_date, priority=race.priority, name=race.name)
             for race in inputs.races
-            if race.priority in PRIORITIES
         ),
         squat_weeks=squats.weeks,
         history_start=inputs.history_start,

@@ -46,8 +46,8 @@ from warehouse.credentials import (
 )
 from warehouse.db import make_engine, session_scope
 from warehouse.errors import BadInput
-from warehouse.migrate import upgrade
 from warehouse.models import Athlete
+from warehouse.revision import check_revision
 from warehouse.sync_state import details_known, finish_run, start_run, store_page, sync_state
 
 HISTORY_START = date(2000, 1, 1)
@@ -132,13 +132,18 @@ def config_from(settings: Settings) -> SyncConfig:
 
 
 def deps_from_settings(settings: Settings) -> SyncDeps:
-    """Open (and migrate) the warehouse and build the sync's dependencies from settings."""
+    """Open the warehouse (at this code's schema: `ironmiles init` and the deployment migrate,
+    the sync only checks) and build the sync's dependencies from settings."""
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     cipher = cipher_from_key(secret)
     if settings.database_url is None:
         settings.home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
-    upgrade(engine)
+    try:
+        check_revision(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return SyncDeps(engine=engine, cipher=cipher, config=config_from(settings))
 
 

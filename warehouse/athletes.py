@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from connectors.records import Race
+from connectors.records import Experience, Race
 from warehouse.dirty import mark_dirty
 from warehouse.errors import AlreadyExists, NotFound, UnknownAthlete
 from warehouse.models import Athlete, BodyWeight, Coach
@@ -22,7 +22,7 @@ class AthleteProfile:
     name: str
     timezone: str
     body_weight_kg: float | None = None
-    experience: str = "intermediate"
+    experience: Experience = "intermediate"
     sessions_per_week: int = 5
     technique_controlled: bool = False
     prefers_single_leg: bool = False

@@ -7,6 +7,18 @@ class WarehouseError(Exception):
     """Base of the warehouse's errors."""
 
 
+class UnknownStoredValue(WarehouseError):
+    """A stored value outside the vocabulary this code knows (written by hand, or by another
+    version): refused rather than read as something else."""
+
+    def __init__(self, what: str, field: str, value: object, known: tuple[str, ...], fix: str):
+        self.field = field
+        self.value = value
+        super().__init__(
+            f"{what} has {field}={value!r} stored, which is not one of {', '.join(known)}: {fix}"
+        )
+
+
 class BadInput(WarehouseError):
     """A request the warehouse refuses because of what was asked (nothing was written)."""
 

@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from connectors.records import EXPERIENCES, PRIORITIES, Experience, Priority
+from warehouse.errors import UnknownStoredValue
 from warehouse.lift_links import linked_copies
 from warehouse.models import (
     Activity,
@@ -46,7 +48,7 @@ class SquatSetRow:
 class RaceRow:
     race_date: date
     name: str
-    priority: str
+    priority: Priority
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,7 +67,7 @@ class PlanInputs:
 
     athlete_id: int
     name: str
-    experience: str
+    experience: Experience
     technique_controlled: bool
     prefers_single_leg: bool
     sessions_per_week: int
@@ -146,7 +148,7 @@ def plan_inputs(
     return PlanInputs(
         athlete_id=athlete.id,
         name=athlete.name,
-        experience=athlete.experience,
+        experience=stored_experience(athlete),
         technique_controlled=athlete.technique_controlled,
         prefers_single_leg=athlete.prefers_single_leg,
         sessions_per_week=athlete.sessions_per_week,
@@ -175,7 +177,8 @@ def plan_inputs(
             week=load.week, distance_km=load.distance_km, avg4_km=load.avg4_km, acwr=load.acwr
         ),
         races=tuple(
-            RaceRow(race_date=r.race_date, name=r.name, priority=r.priority) for r in races
+            RaceRow(race_date=r.race_date, name=r.name, priority=stored_priority(athlete, r))
+            for r in races
         ),
         history_start=min(starts) if starts else None,
     )
@@ -213,6 +216,37 @@ def _guesses_overruled_by_the_api(
 def _copied_rir(copies: list[LiftSet]) -> int | None:
     known = [c.rir for c in copies if c.rir is not None and c.deleted_at is None]
     return min(known) if known else None
+
+
+def stored_experience(athlete: Athlete) -> Experience:
+    """The athlete's experience, one of connectors.records.EXPERIENCES; any other stored value
+    is an error naming it (never read as some default)."""
+    found = next((known for known in EXPERIENCES if known == athlete.experience), None)
+    if found is None:
+        raise UnknownStoredValue(
+            f"athlete {athlete.name!r}",
+            "experience",
+            athlete.experience,
+            EXPERIENCES,
+            f"set it with `ironmiles athlete set {athlete.name} --experience LEVEL`",
+        )
+    return found
+
+
+def stored_priority(athlete: Athlete, race: Race) -> Priority:
+    """The race's priority, one of connectors.records.PRIORITIES; any other stored value is an
+    error naming it (never a race silently left out of the plan)."""
+    found = next((known for known in PRIORITIES if known == race.priority), None)
+    if found is None:
+        raise UnknownStoredValue(
+            f"race {race.name!r} on {race.race_date} of athlete {athlete.name!r}",
+            "priority",
+            race.priority,
+            PRIORITIES,
+            f"record it again with `ironmiles race add {athlete.name} --date {race.race_date} "
+            f"--name {race.name!r} --distance-km {race.distance_km:g} --priority A|B|C`",
+        )
+    return found
 
 
 def latest_plan(session: Session, athlete_id: int, week: str) -> StoredPlan | None:

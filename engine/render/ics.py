@@ -12,13 +12,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from engine.prescription.model import Prescription
 from engine.render.changes import Change, changes_text
 from engine.render.phrases import headline, warmup_text
+
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event
 
 PRODID = "-//ironmiles//squat plan//EN"
 SESSION_LENGTH = timedelta(minutes=45)  # warm-up, two or three sets with rests, a margin
@@ -110,6 +112,10 @@ def plans_feed(
 
 
 def _calendar() -> Calendar:
+    # Imported here: only an ICS plan needs icalendar, and `ironmiles plan` answers in Markdown
+    # by default (benchmarks/cli_latency.py).
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -130,6 +136,8 @@ def _event(
     """All day on the planned date unless `start` (aware) is given; a skip is always all day."""
     if stamp.tzinfo is None:
         raise ValueError("stamp must be timezone-aware")
+    from icalendar import Event
+
     event = Event()
     event.add("uid", plan_uid(athlete, week))
     event.add("dtstamp", stamp.astimezone(UTC))

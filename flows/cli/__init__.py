@@ -1,78 +1,218 @@
-"""The `ironmiles` command. Each area's commands live in their own module and are added here."""
+"""The `ironmiles` command. Each area's commands live in their own module, imported only when
+one of its commands runs: `ironmiles --help` and `ironmiles athlete list` must not pay for
+stravalib, garminconnect, Prefect or polars (see tests/flows/test_cli_startup.py).
+
+The root group lists every command from `COMMANDS` (name, help) without importing anything, and
+loads a command's module when the command line names it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import DBAPIError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from connectors.errors import ConnectorError, InputError
-from flows.cli import (
-    activities,
-    activity_links,
-    athlete_settings,
-    athletes,
-    coaches,
-    connect,
-    corrections,
-    demo,
-    feed,
-    lifts,
-    plan,
-    query,
-    races,
-    serve,
-    sync_command,
-    weekly,
-)
-from flows.cli.common import err_console, redacted_database_url
-from warehouse.errors import BadInput, WarehouseError
+if TYPE_CHECKING:
+    # typer vendors click: these are the classes its groups take and return.
+    from typer import _click as click
+
+
+@dataclass(frozen=True, slots=True)
+class Lazy:
+    """A command or command group, named by where it lives; `help` is its one-line summary
+    (tests/flows/test_cli_startup.py checks it against the loaded command's own)."""
+
+    load: Callable[[], click.Command]
+    help: str
+
+
+def _command(target: str, name: str) -> Callable[[], click.Command]:
+    """A loader for a function command `module:function`, built by typer as it always was."""
+
+    def load() -> click.Command:
+        module, function = target.split(":")
+        single = typer.Typer(add_completion=False)
+        single.command(name)(getattr(importlib.import_module(module), function))
+        return typer.main.get_command(single)
+
+    return load
+
+
+def _group(build: Callable[[], typer.Typer]) -> Callable[[], click.Command]:
+    return lambda: typer.main.get_group(build())
+
+
+@cache
+def _athlete_app() -> typer.Typer:
+    from flows.cli import athlete_settings, athletes, feed
+
+    athletes.athlete_app.command("set")(athlete_settings.athlete_set)
+    athletes.athlete_app.command("remove")(athlete_settings.athlete_remove)
+    athletes.athlete_app.command("feed")(feed.athlete_feed)
+    return athletes.athlete_app
+
+
+@cache
+def _activity_app() -> typer.Typer:
+    from flows.cli import activities, activity_links, corrections
+
+    activities.activity_app.command("unlink")(activity_links.activity_unlink)
+    activities.activity_app.command("correct")(activity_links.activity_correct)
+    activities.activity_app.command("set-sport")(activity_links.activity_set_sport)
+    activities.activity_app.command("delete")(corrections.activity_delete)
+    activities.activity_app.command("restore")(corrections.activity_restore)
+    return activities.activity_app
+
+
+@cache
+def _race_app() -> typer.Typer:
+    from flows.cli import athletes, races
+
+    athletes.race_app.command("list")(races.race_list)
+    athletes.race_app.command("remove")(races.race_remove)
+    return athletes.race_app
+
+
+@cache
+def _lift_app() -> typer.Typer:
+    from flows.cli import corrections, lifts
+
+    lifts.lift_app.command("edit")(corrections.lift_edit)
+    lifts.lift_app.command("delete")(corrections.lift_delete)
+    lifts.lift_app.command("unlink")(corrections.lift_unlink)
+    return lifts.lift_app
+
+
+def _coach_app() -> typer.Typer:
+    from flows.cli import coaches
+
+    return coaches.coach_app
+
+
+def _connect_app() -> typer.Typer:
+    from flows.cli import connect
+
+    return connect.connect_app
+
+
+# In the order `--help` lists them (typer's: single commands first, then groups).
+COMMANDS: dict[str, Lazy] = {
+    "init": Lazy(
+        _command("flows.cli.athletes:init", "init"),
+        "Create or migrate the warehouse (idempotent).",
+    ),
+    "demo": Lazy(
+        _command("flows.cli.demo:demo", "demo"),
+        "Run the main job on bundled sample data: lifts, a race, a season of watch files, "
+        "weekly load and the next squat plan.",
+    ),
+    "plan": Lazy(
+        _command("flows.cli.plan:plan", "plan"),
+        "The week's squat session, adjusted to runs and races, with the reasons.",
+    ),
+    "weekly": Lazy(
+        _command("flows.cli.weekly:weekly", "weekly"),
+        "Weekly running and strength load: km, ACWR, big weeks, volume and top squat.",
+    ),
+    "import": Lazy(
+        _command("flows.cli.activities:import_files", "import"),
+        "Import activity files: a file seen before adds nothing, a broken one is logged.",
+    ),
+    "sync": Lazy(
+        _command("flows.cli.sync_command:sync", "sync"),
+        "Fetch what is new from every connected source and store it once; prints a summary.",
+    ),
+    "query": Lazy(
+        _command("flows.cli.query:query", "query"),
+        "Run one read-only SQL statement on the warehouse (the views: docs/warehouse.md).",
+    ),
+    "serve": Lazy(
+        _command("flows.cli.serve:serve", "serve"),
+        "Serve the coach dashboard (/coach) and the other web endpoints.",
+    ),
+    "athlete": Lazy(_group(_athlete_app), "Record and list athletes."),
+    "race": Lazy(_group(_race_app), "Record races."),
+    "lift": Lazy(_group(_lift_app), "Record, import and list lifts."),
+    "activity": Lazy(_group(_activity_app), "List imported and synced activities."),
+    "connect": Lazy(_group(_connect_app), "Connect an athlete's Garmin or Strava."),
+    "coach": Lazy(_group(_coach_app), "Coaches: a read-only database login and a dashboard login."),
+}
+
+
+class _Listed(TyperCommand):
+    """What `--help` shows for a command that is not loaded: its name and summary."""
 
 
 class _Group(TyperGroup):
-    """Turns our errors into exit codes: 2 for bad input, 1 for the rest, with no traceback."""
+    """Loads commands on demand, and turns our errors into exit codes: 2 for bad input, 1 for
+    the rest, with no traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            return _Listed(cmd_name, help=COMMANDS[cmd_name].help)
+        return super().get_command(ctx, cmd_name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if isinstance(command, _Listed) and name is not None:
+            command = COMMANDS[name].load()
+        return name, command, rest
 
     # typer vendors click; its public Context subclasses the vendored one the base class names.
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (InputError, BadInput) as error:
-            err_console.print(f"[bold red]error:[/] {escape(str(error))}")
-            raise typer.Exit(2) from None
-        except (ConnectorError, WarehouseError) as error:
-            err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
-            raise typer.Exit(1) from None
-        except DBAPIError as error:
-            # A database that is down or refuses us: say so plainly, not with a traceback.
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            err_console.print(
-                f"[bold red]failed:[/] the warehouse database {redacted_database_url()!r} "
-                f"answered with an error: {escape(reason)}"
-            )
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            # Ctrl-C: every file and page commits on its own, so what was stored stays.
-            if ctx.invoked_subcommand == "sync":
-                kept = (
-                    "the pages stored before Ctrl-C are kept with their watermarks (the weekly "
-                    "load and plans of those athletes follow at the next run); run `ironmiles "
-                    "sync` again to resume from there"
-                )
-            else:
-                kept = (
-                    "everything stored before Ctrl-C is kept (each file and each change is its "
-                    "own transaction); run the same command again to resume: what is stored "
-                    "already is skipped"
-                )
-            err_console.print(f"[bold yellow]interrupted:[/] {kept}")
-            raise typer.Exit(130) from None
-        except OSError as error:
-            # E.g. IRONMILES_HOME is a file, or not writable.
-            err_console.print(f"[bold red]failed:[/] {escape(str(error))}")
-            raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            code, message = _failure(error)
+            if code is None:
+                raise
+            from flows.cli.common import err_console
+
+            err_console.print(message)
+            raise typer.Exit(code) from None
+
+
+def _failure(error: Exception) -> tuple[int | None, str]:
+    """The exit code and message for one of our errors; (None, "") for anything else. The
+    error types are imported here, when something failed, not on every start."""
+    from connectors.errors import ConnectorError, InputError
+    from warehouse.errors import BadInput, WarehouseError
+
+    if isinstance(error, InputError | BadInput):
+        return 2, f"[bold red]error:[/] {escape(str(error))}"
+    if isinstance(error, ConnectorError | WarehouseError):
+        return 1, f"[bold red]failed:[/] {escape(str(error))}"
+    if isinstance(error, OSError):
+        # E.g. IRONMILES_HOME is a file, or not writable.
+        return 1, f"[bold red]failed:[/] {escape(str(error))}"
+    if "sqlalchemy" not in sys.modules:
+        return None, ""  # nothing touched the database, so it is not a database error
+    from sqlalchemy.exc import DBAPIError
+
+    if isinstance(error, DBAPIError):
+        from flows.cli.common import redacted_database_url
+
+        # A database that is down or refuses us: say so plainly, not with a traceback.
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        return 1, (
+            f"[bold red]failed:[/] the warehouse database {redacted_database_url()!r} "
+            f"answered with an error: {escape(reason)}"
+        )
+    return None, ""
 
 
 app = typer.Typer(
@@ -81,33 +221,12 @@ app = typer.Typer(
     add_completion=False,
     help="ironmiles: fit strength work around running. Sync, load, and squat plans.",
 )
-app.command("init")(athletes.init)
-app.add_typer(athletes.athlete_app, name="athlete")
-app.add_typer(athletes.race_app, name="race")
-app.add_typer(lifts.lift_app, name="lift")
-app.command("demo")(demo.demo)
-app.command("plan")(plan.plan)
-app.command("weekly")(weekly.weekly)
-athletes.athlete_app.command("set")(athlete_settings.athlete_set)
-athletes.athlete_app.command("remove")(athlete_settings.athlete_remove)
-athletes.race_app.command("list")(races.race_list)
-athletes.race_app.command("remove")(races.race_remove)
-lifts.lift_app.command("edit")(corrections.lift_edit)
-lifts.lift_app.command("delete")(corrections.lift_delete)
-lifts.lift_app.command("unlink")(corrections.lift_unlink)
-athletes.athlete_app.command("feed")(feed.athlete_feed)
-app.command("import")(activities.import_files)
-app.add_typer(activities.activity_app, name="activity")
-activities.activity_app.command("unlink")(activity_links.activity_unlink)
-activities.activity_app.command("correct")(activity_links.activity_correct)
-activities.activity_app.command("set-sport")(activity_links.activity_set_sport)
-activities.activity_app.command("delete")(corrections.activity_delete)
-activities.activity_app.command("restore")(corrections.activity_restore)
-app.add_typer(connect.connect_app, name="connect")
-app.command("sync")(sync_command.sync)
-app.command("query")(query.query)
-app.add_typer(coaches.coach_app, name="coach")
-app.command("serve")(serve.serve)
+
+
+@app.callback()
+def _root() -> None:
+    # typer builds a group only for an app with a callback or commands; ours are in COMMANDS.
+    pass
 
 
 def main() -> None:

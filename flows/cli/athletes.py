@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from connectors.errors import InputError
-from connectors.manual import parse_race, parse_timezone
+from connectors.manual import parse_experience, parse_race, parse_timezone
 from flows.cli.common import (
     TableOrJson,
     console,
-    open_warehouse,
+    migrated_warehouse,
     print_json,
     transaction,
     utc_today,
@@ -27,7 +27,7 @@ from warehouse.athletes import (
     list_athletes,
     upsert_race,
 )
-from warehouse.migrate import current_revision
+from warehouse.revision import stored_revision
 
 athlete_app = typer.Typer(no_args_is_help=True, help="Record and list athletes.")
 race_app = typer.Typer(no_args_is_help=True, help="Record races.")
@@ -77,6 +77,9 @@ class Weekday(StrEnum):
 
 
 class Experience(StrEnum):
+    """connectors.records.EXPERIENCES as typer's choice (tests/connectors/test_vocabularies.py
+    keeps them equal)."""
+
     beginner = "beginner"
     intermediate = "intermediate"
     experienced = "experienced"
@@ -88,9 +91,9 @@ def _or(value: float | None, fallback: float | None) -> float | None:
 
 def init() -> None:
     """Create or migrate the warehouse (idempotent)."""
-    engine = open_warehouse()
+    engine = migrated_warehouse()
     try:
-        revision = current_revision(engine)
+        revision = stored_revision(engine)
         console.print(f"warehouse ready at {engine.url.render_as_string(hide_password=True)}")
         console.print(f"schema revision {revision}")
     finally:
@@ -127,7 +130,7 @@ def athlete_add(
         name=name.strip(),
         timezone=parse_timezone(timezone),
         body_weight_kg=body_weight,
-        experience=experience.value,
+        experience=parse_experience(experience.value),
         sessions_per_week=sessions_per_week,
         technique_controlled=technique_controlled,
         prefers_single_leg=single_leg,

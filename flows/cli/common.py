@@ -13,18 +13,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError
-from sqlalchemy.orm import Session
 
-from flows.settings import Settings, load_settings
-from warehouse.db import make_engine, session_scope
-from warehouse.migrate import upgrade
+# Every command module imports this one, and `--help` imports none of them, but keep it light
+# anyway: SQLAlchemy, pydantic and Alembic are loaded by the functions that open the warehouse.
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from flows.settings import Settings
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -42,14 +43,45 @@ class TableCsvOrJson(StrEnum):
 
 
 def open_warehouse(settings: Settings | None = None) -> Engine:
-    """The configured warehouse, migrated to the newest schema (idempotent and cheap)."""
-    engine = configured_engine(settings or load_settings())
-    upgrade(engine)
+    """The configured warehouse, when its schema is this code's (warehouse.revision: a cheap
+    check, no Alembic); one that is behind, or empty, fails with "run `ironmiles init`"."""
+    from warehouse.revision import check_revision
+
+    engine = configured_engine(settings or _settings())
+    try:
+        check_revision(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def migrated_warehouse() -> Engine:
+    """The configured warehouse, created or migrated to the newest schema: `ironmiles init`'s
+    and the demo's (Alembic is loaded here, and only here)."""
+    from warehouse.migrate import upgrade
+
+    engine = configured_engine(_settings())
+    try:
+        upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _settings() -> Settings:
+    from flows.settings import load_settings
+
+    return load_settings()
 
 
 def configured_engine(settings: Settings) -> Engine:
     """An engine for the configured warehouse; a URL it cannot use is the user's input."""
+    from sqlalchemy.exc import ArgumentError
+
+    from warehouse.db import make_engine
+
     if settings.database_url is None:
         make_home(settings)
     try:
@@ -75,7 +107,7 @@ def make_home(settings: Settings) -> None:
 
 def redacted_database_url() -> str:
     """The warehouse URL as configured, with any password masked, for error messages."""
-    settings = load_settings()
+    settings = _settings()
     if settings.database_url is None:
         return settings.effective_database_url
     return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", settings.database_url)
@@ -84,6 +116,8 @@ def redacted_database_url() -> str:
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One transaction on the configured warehouse: all of the block is written, or nothing."""
+    from warehouse.db import session_scope
+
     engine = open_warehouse()
     try:
         with session_scope(engine) as session:

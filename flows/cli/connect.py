@@ -26,7 +26,7 @@ from warehouse.athletes import get_athlete
 from warehouse.credentials import CredentialStore, cipher_from_key
 from warehouse.db import session_scope
 from warehouse.deliveries import set_push_workouts
-from warehouse.migrate import upgrade
+from warehouse.revision import check_revision
 from warehouse.sync_state import finish_run
 
 connect_app = typer.Typer(no_args_is_help=True, help="Connect an athlete's Garmin or Strava.")
@@ -37,7 +37,7 @@ def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, Cred
     cipher = cipher_from_key(secret)  # a missing key is bad input: nothing is asked or stored
     engine = configured_engine(settings)
     try:
-        upgrade(engine)
+        check_revision(engine)
         with session_scope(engine) as session:
             athlete_id = get_athlete(session, name).id
     except BaseException:

@@ -1,7 +1,7 @@
 """`ironmiles demo`: the main job end to end on bundled sample data, in the configured warehouse.
 
 Records a sample athlete with her lifts (a bundled CSV) and her goal race, imports a season of
-watch files (FIT, plus GPX copies of the long runs, written on the fly by flows.demo_season),
+watch files (FIT, plus GPX copies of the long runs, written on the fly by connectors.replay.season),
 computes the weekly load and plans the squat session after the season's big last week. Running
 it again adds nothing: every step is idempotent.
 """
@@ -17,10 +17,17 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from connectors.manual import parse_lift_csv, parse_race
+from connectors.replay.season import SEASON_START, WEEKLY_KM, write_season
 from engine.render import plan_markdown
-from flows.cli.common import TableCsvOrJson, console, open_warehouse, transaction, utc_today
+from flows.cli.common import (
+    TableCsvOrJson,
+    console,
+    migrated_warehouse,
+    open_warehouse,
+    transaction,
+    utc_today,
+)
 from flows.cli.weekly import show
-from flows.demo_season import SEASON_START, WEEKLY_KM, write_season
 from flows.file_import import import_inputs, opened_inputs
 from flows.planning import plan_week
 from flows.weekly_load import read_weekly_load, refresh_weekly_load
@@ -36,6 +43,7 @@ DEMO_PLAN_WEEK = "2026-W48"  # the week after the sample season's big last week
 def demo() -> None:
     """Run the main job on bundled sample data: lifts, a race, a season of watch files, weekly
     load and the next squat plan."""
+    migrated_warehouse().dispose()  # the demo sets its warehouse up itself, as `init` does
     sample = files("flows.sample_data").joinpath("demo_lifts.csv").read_text(encoding="utf-8")
     records = parse_lift_csv(sample, unit="kg", today=utc_today())
     with transaction() as session:

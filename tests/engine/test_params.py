@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from engine.errors import ParamError
@@ -98,9 +98,26 @@ def outcome(apply: Callable[[], object]) -> object:
         return error
 
 
-@given(st.text(max_size=30))
+# Random text alone is (almost) never an override: half the examples are NAME=VALUE.
+overrides = st.builds(
+    lambda name, value, spaces: f"{spaces}{name}{spaces}={spaces}{value}",
+    st.sampled_from(sorted(RuleParams.names())),
+    st.one_of(
+        st.integers(min_value=0, max_value=12).map(str),  # in range for most parameters
+        st.floats(min_value=0.1, max_value=1.0).map(str),
+        st.integers(min_value=-5, max_value=200).map(str),
+        st.floats(allow_nan=True).map(str),
+        st.sampled_from(["working", "e1rm", "true", ""]),
+        st.text(max_size=5),
+    ),
+    st.sampled_from(["", " "]),
+)
+
+
+@given(st.one_of(overrides, st.text(max_size=30)))
 def test_any_text_either_parses_or_raises_param_error(text: str) -> None:
     parsed = outcome(lambda: parse_override(text))
+    event("refused" if isinstance(parsed, ParamError) else "parsed")
     if isinstance(parsed, ParamError):
         assert parsed.fix
         return

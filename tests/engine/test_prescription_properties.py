@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, timedelta
 
-from hypothesis import given, settings
+from hypothesis import assume, event, given, settings
 from hypothesis import strategies as st
 
 from engine.prescription import (
@@ -132,17 +132,26 @@ def test_a_closer_race_never_raises_sets_reps_or_weight(
     never_more(with_race(near), with_race(far))
 
 
-@given(states)
+# Random states progress rarely; half the examples come from states built to progress.
+@given(st.one_of(states, progressing))
 def test_progression_never_passes_the_cap(state: AthleteState) -> None:
     plan = prescribe(state)
-    if plan.skip or state.squats is None or state.body_weight_kg is None:
-        return
+    # Only a session that could progress says anything about the cap.
+    assume(not plan.skip and state.squats is not None and state.body_weight_kg is not None)
+    assert state.squats is not None and state.body_weight_kg is not None
     assert plan.weight_kg is not None
     assert plan.variant is not None
-    if plan.variant == state.squats.variant and plan.weight_kg > state.squats.working_weight_kg:
-        cap = 1.5 * state.body_weight_kg * (0.5 if is_single_leg(plan.variant) else 1)
-        assert plan.weight_kg <= cap
-        assert {rule.rule for rule in plan.explained("weight_kg")} == {"R8"}
+    progressed = (
+        plan.variant == state.squats.variant and plan.weight_kg > state.squats.working_weight_kg
+    )
+    event("progressed" if progressed else "held, reduced or switched")
+    assume(progressed)
+    # The cap is RuleParams' (R10, default basis "working"), not a number written here.
+    assert DEFAULTS.cap_basis == "working"
+    single_leg = DEFAULTS.single_leg_factor if is_single_leg(plan.variant) else 1
+    cap = DEFAULTS.cap_ratio * state.body_weight_kg * single_leg
+    assert plan.weight_kg <= cap
+    assert {rule.rule for rule in plan.explained("weight_kg")} == {"R8"}
 
 
 @given(progressing, st.sampled_from(["A", "B", "C"]), st.data())
@@ -169,6 +178,7 @@ def test_no_progression_in_a_race_window(
 @given(states)
 def test_a_skip_has_no_sets(state: AthleteState) -> None:
     plan = prescribe(state)
+    event("skip" if plan.skip else "session")
     if plan.skip:
         document = plan_json("x", "2025-W41", plan)
         nulls = ("variant", "warmup", "sets", "reps", "weight_kg", "target_rir")
@@ -182,6 +192,7 @@ def test_a_skip_has_no_sets(state: AthleteState) -> None:
 @given(states)
 def test_every_output_field_is_explained_by_a_fired_rule(state: AthleteState) -> None:
     plan = prescribe(state)
+    event("skip" if plan.skip else "session")
     if plan.skip:
         assert plan.explained("skip")
         return
@@ -198,12 +209,12 @@ def test_the_same_state_always_gives_the_same_plan(state: AthleteState) -> None:
     assert prescribe(state) == first
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a timing limit is no property: a busy machine
+# stalls any call past 200 ms (benchmarks measure speed, tests do not)
 @given(states)
 def test_weights_are_sane_and_reductions_round_down(state: AthleteState) -> None:
     plan = prescribe(state)
-    if plan.skip:
-        return
+    assume(not plan.skip)  # a skip has no weights (test_a_skip_has_no_sets)
     assert plan.weight_kg is not None
     assert plan.warmup is not None
     assert plan.weight_kg >= 0

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from flows.fit_writer import FitSpec, SessionSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, fit_bytes
 from tests.conftest import Cli
 from warehouse.models import Activity, Athlete, BodyWeight, LiftSet, Plan
 

@@ -16,7 +16,7 @@ from typing import Any
 import gpxpy
 import pytest
 
-from flows.fit_writer import FitSpec, SessionSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, fit_bytes
 from tests.conftest import Cli
 from tests.connectors.files.test_fit_clocks import compressed_record_file
 from tests.connectors.files.test_strava_languages import FIRST_BLOCK, localised_header

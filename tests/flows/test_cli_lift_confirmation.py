@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from connectors.records import Activity
 from connectors.records import LiftSet as RecordSet
+from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 from flows.cli import common as cli_common
-from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 from flows.nightly import follow_up
 from tests.conftest import Cli
 from warehouse.models import Athlete, LiftSet, Plan

@@ -13,7 +13,7 @@ import pytest
 from cryptography.fernet import Fernet
 from garmin_fit_sdk import Profile
 
-from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 from tests.conftest import Cli
 from tests.servers import FakeGarmin, exercise_sets_payload, garmin_item
 from warehouse.lift_links import group_day

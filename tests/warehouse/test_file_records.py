@@ -7,7 +7,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
@@ -122,9 +122,11 @@ def test_a_truncated_or_bit_flipped_file_is_stored_whole_or_not_at_all(
     try:
         parsed = parse_input(item, fallback_tz=ZoneInfo("Europe/Helsinki"))
     except FileFormatError:
+        event("refused")
         assert summary.outcomes[0].status == "failed"
         assert (activities, sets) == (set(), set())
         return
+    event("stored partial" if parsed.partial else "stored whole")
     assert activities == {a.source_id for a in parsed.activities}
     assert sets == {s.source_id for s in parsed.lift_sets}
     assert statuses == [summary.outcomes[0].status]

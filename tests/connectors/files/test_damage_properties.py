@@ -13,7 +13,7 @@ from connectors.errors import FileFormatError
 from connectors.files import parse_bytes
 from connectors.files.fit_decode import decode_fit
 from connectors.files.parsed import ParsedFile
-from flows.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
 from tests.conftest import SHARED_DATA
 
 FALLBACK = UTC

@@ -17,7 +17,7 @@ from connectors.files import parse_bytes
 from connectors.files.fit import parse_fit
 from connectors.files.fit_fast import fit_crc
 from connectors.files.parsed import ParsedFile
-from flows.fit_writer import FitSpec, SessionSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, fit_bytes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Sunday 3 March 2024, 23:20 in Berlin (UTC+1): 22:20 UTC. ISO week 2024-W09; the end, 52 min

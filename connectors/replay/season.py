@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import gpxpy.gpx
 
-from flows.fit_writer import FitSpec, SessionSpec, fit_bytes
+from connectors.replay.fit_writer import FitSpec, SessionSpec, fit_bytes
 
 ZONE = ZoneInfo("America/New_York")
 SEASON_START = date(2026, 8, 3)  # a Monday: ISO week 2026-W32
