@@ -13,9 +13,6 @@ import typer
 
 from connectors.errors import InputError
 from connectors.manual import parse_timezone
-from engine.errors import EngineError
-from engine.prescription import RuleParams, parse_override
-from flows.calendar_feed import parse_gym_time
 from flows.cli import common
 from flows.cli.athletes import (
     Experience,
@@ -25,8 +22,6 @@ from flows.cli.athletes import (
     check_sessions_per_week,
 )
 from flows.cli.common import console, exit_bad_input, transaction
-from flows.cli.recompute import recompute
-from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete, record_body_weight, remove_athlete
 from warehouse.coaches import assign_coach, set_strava_sharing
 from warehouse.deliveries import set_gym_time
@@ -89,6 +84,14 @@ def athlete_set(
     ] = None,
 ) -> None:
     """Change an athlete's profile or coaching-rule parameters; the plan follows at once."""
+    # Here, not at the top: `athlete list` and `athlete add` share this command group and must
+    # not load polars, the engine and the connectors (tests/flows/test_cli_startup.py).
+    from engine.errors import EngineError
+    from engine.prescription import RuleParams, parse_override
+    from flows.calendar_feed import parse_gym_time
+    from flows.cli.recompute import recompute
+    from flows.weekly_load import local_today
+
     if body_weight is not None:
         check_body_weight(body_weight)
     if sessions_per_week is not None:

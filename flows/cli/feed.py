@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from flows.calendar_feed import feed_url
 from flows.cli import common
 from flows.cli.common import TableOrJson, console, print_json, transaction
 from flows.settings import load_settings
@@ -25,6 +24,8 @@ def athlete_feed(
     ),
 ) -> None:
     """Print the athlete's calendar feed address (subscribe to it in a phone's calendar)."""
+    from flows.calendar_feed import feed_url  # polars and the engine: not for `athlete list`
+
     settings = load_settings()
     now = common.utc_now()
     with transaction() as session:
