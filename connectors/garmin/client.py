@@ -21,7 +21,14 @@ import requests
 from garminconnect import client as gc_client
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
-from connectors.source import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
+from connectors.source import (
+    Pacer,
+    RetryPolicy,
+    Sleep,
+    TokenStore,
+    call_with_retries,
+    parse_retry_after,
+)
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +128,7 @@ class GarminApi:
         sleep: Sleep,
         timeout_s: float = 20.0,
         retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         tokens = store.load()
         if not tokens:
@@ -128,6 +136,7 @@ class GarminApi:
         self._store = store
         self._sleep = sleep
         self._retry = retry or RetryPolicy()
+        self._pacer = pacer
         self._garmin = garminconnect.Garmin()
         self._client = _Client(endpoints, timeout_s)
         self._garmin.client = self._client
@@ -169,6 +178,8 @@ class GarminApi:
         return call_with_retries(lambda: self._once(what, request), self._retry, self._sleep)
 
     def _once(self, what: str, request: Callable[[], T]) -> T:
+        if self._pacer is not None:
+            self._pacer.wait()
         try:
             return request()
         except garminconnect.GarminConnectAuthenticationError:
