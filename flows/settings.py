@@ -4,6 +4,7 @@ never at import time; secrets have no defaults and never print."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
@@ -25,6 +26,13 @@ class Settings(BaseSettings):
     strava_client_secret: SecretStr | None = None
     strava_verify_token: SecretStr | None = None
     secret_key: SecretStr | None = None
+    task_runner: Literal["thread", "dask"] = "thread"
+    """IRONMILES_TASK_RUNNER: how the Prefect flow runs its athlete-source tasks."""
+    dask_address: str | None = None
+    """IRONMILES_DASK_ADDRESS: an existing Dask scheduler; unset: a local cluster per run."""
+    dask_workers: int = 2
+    prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+    """Set when a Prefect server is configured: the Strava budget is then its rate limits."""
 
     @property
     def effective_database_url(self) -> str:

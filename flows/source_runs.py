@@ -37,6 +37,7 @@ from connectors.source import (
 from connectors.strava.budget import RateBudget, StravaRateBudget
 from connectors.strava.client import StravaApp, StravaEndpoints
 from connectors.strava.source import StravaSource
+from flows.rate_budgets import shared_budget
 from flows.settings import Settings
 from warehouse.athletes import get_athlete
 from warehouse.credentials import (
@@ -145,7 +146,10 @@ def deps_from_settings(settings: Settings) -> SyncDeps:
         settings.home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     upgrade(engine)
-    return SyncDeps(engine=engine, cipher=cipher, config=config_from(settings))
+    config = config_from(settings)
+    client_id = config.strava_app.client_id if config.strava_app else None
+    budget = shared_budget(engine, client_id, prefect=settings.prefect_api_url is not None)
+    return SyncDeps(engine=engine, cipher=cipher, config=config, strava_budget=budget)
 
 
 # -- one athlete, one source ---------------------------------------------------------------------

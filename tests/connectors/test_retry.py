@@ -19,7 +19,10 @@ def test_retries_then_succeeds_with_backoff() -> None:
             raise outcome
         return str(outcome)
 
-    assert call_with_retries(call, RetryPolicy(attempts=3, base_delay_s=1.0, jitter=0.0), slept.append) == "ok"
+    assert (
+        call_with_retries(call, RetryPolicy(attempts=3, base_delay_s=1.0, jitter=0.0), slept.append)
+        == "ok"
+    )
     assert slept == [1.0, 7.0]  # backoff, then the server's Retry-After
 
 
