@@ -16,6 +16,7 @@ from engine.prescription.weeks import next_week, parse_week
 from engine.render import plan_ics, plan_markdown
 from flows.cli import common
 from flows.cli.common import console, exit_bad_input, print_json, transaction
+from flows.cli.sync_hours import set_athlete_sync_hour
 from flows.planning import refresh_and_plan_week
 from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
@@ -78,9 +79,19 @@ def athlete_set(
             help="A coaching-rule parameter, NAME=VALUE (repeatable), e.g. a_skip_days=21; "
             "setting a parameter to its default removes the override",
         ),
-    ],
+    ] = [],  # noqa: B006  # typer reads the default; it is never mutated
+    sync_hour: Annotated[
+        int | None,
+        typer.Option("--sync-hour", help="Local hour (0-23) of the athlete's nightly sync"),
+    ] = None,
 ) -> None:
-    """Override coaching-rule parameters for one athlete."""
+    """Override coaching-rule parameters for one athlete, or set their nightly sync hour."""
+    if sync_hour is not None:
+        set_athlete_sync_hour(name, sync_hour)
+    if not param:
+        if sync_hour is None:
+            exit_bad_input("give --param NAME=VALUE or --sync-hour H")
+        return
     try:
         wanted = dict(parse_override(text) for text in param)
         with transaction() as session:
