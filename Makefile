@@ -33,3 +33,4 @@ bench: setup
 	$(UV) run --frozen python benchmarks/import_files.py
 	$(UV) run --frozen python benchmarks/sync_calls.py
 	$(UV) run --frozen python benchmarks/weekly_load.py
+	$(UV) run --frozen python benchmarks/nightly.py

@@ -95,17 +95,18 @@ def _result(future: Any) -> SourceOutcome | BaseException:
     return RuntimeError(result)
 
 
-@functools.cache
-def _worker_deps() -> SyncDeps:
-    """One set of dependencies per worker process, from the environment (as the flow's)."""
+@functools.lru_cache(maxsize=4)
+def _worker_deps(settings: Settings) -> SyncDeps:
+    """One set of dependencies per worker process and settings, from the environment (as the
+    flow's): the engine's pool is reused by every unit the worker runs."""
     quiet_library_loggers()
-    return deps_from_settings(load_settings())
+    return deps_from_settings(settings)
 
 
 @task(name="sync-source", cache_policy=NO_CACHE, retries=0)
 def sync_unit_task(athlete: str, source: SourceName) -> SourceOutcome:
     """One unit on a Dask worker: the worker's own dependencies, the same `sync_source`."""
-    return sync_source(_worker_deps(), athlete, source)
+    return sync_source(_worker_deps(load_settings()), athlete, source)
 
 
 def dask_runner(settings: Settings) -> Any | None:

@@ -47,9 +47,7 @@ def test_stravas_headers_correct_the_count(warehouse_engine: object) -> None:
     budget = WarehouseBudget(warehouse_engine, "strava:2")  # type: ignore[arg-type]
     budget.acquire(NOW)
     # Another deployment spent 98 of the window's 100 reads.
-    budget.observe(
-        {"X-ReadRateLimit-Limit": "100,1000", "X-ReadRateLimit-Usage": "98,300"}, NOW
-    )
+    budget.observe({"X-ReadRateLimit-Limit": "100,1000", "X-ReadRateLimit-Usage": "98,300"}, NOW)
     budget.acquire(NOW)
     budget.acquire(NOW)
     with pytest.raises(RateLimited):
