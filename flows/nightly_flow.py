@@ -188,9 +188,12 @@ def nightly_sync(
             logger.info("in their sync hour now: %s", ", ".join(athletes) or "nobody")
         # SQLite takes one writer at a time (a second one fails at once with "database is
         # locked"), so there the tasks run one after the other; PostgreSQL runs them together.
-        runner = PrefectTasks(
-            concurrent=deps.engine.dialect.name != "sqlite", dask=dask_runner(settings)
-        )
+        sqlite = deps.engine.dialect.name == "sqlite"
+        dask = dask_runner(settings)
+        if dask is not None and sqlite:
+            logger.warning("SQLite takes one writer at a time: the units run in sequence here")
+            dask = None
+        runner = PrefectTasks(concurrent=not sqlite, dask=dask)
         night = run_nightly(
             deps,
             athlete=athlete,

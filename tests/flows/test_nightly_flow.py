@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography.fernet import Fernet
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
+from tests.conftest import _empty_tables
 from tests.servers import FakeGarmin, FakeStrava, StravaTemplates, garmin_item, strava_item
 from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.credentials import CredentialStore
@@ -101,16 +102,19 @@ def test_nightly_flow_records_each_source_and_goes_on(
     engine.dispose()
 
 
+@pytest.mark.postgres
 def test_dask_fans_athletes_out_over_two_workers_sharing_the_strava_budget(
     prefect_api: None,
     monkeypatch: pytest.MonkeyPatch,
     fake_garmin: FakeGarmin,
     fake_strava: FakeStrava,
     strava_templates: StravaTemplates,
-    warehouse_url: str,
+    pg_warehouse: Engine,
 ) -> None:
+    """On PostgreSQL (parallel writers; on SQLite the flow runs its units in sequence)."""
     from flows.nightly_flow import nightly_sync
 
+    warehouse_url = pg_warehouse.url.render_as_string(hide_password=False)
     key = _environment(monkeypatch, fake_garmin, fake_strava, warehouse_url)
     monkeypatch.setenv("IRONMILES_TASK_RUNNER", "dask")
     monkeypatch.setenv("IRONMILES_DASK_WORKERS", "2")
@@ -136,3 +140,4 @@ def test_dask_fans_athletes_out_over_two_workers_sharing_the_strava_budget(
         assert sum(counted) == sum(r["calls"] for r in results) >= len(names)
         assert session.scalar(select(func.count()).select_from(Activity)) == len(names)
     engine.dispose()
+    _empty_tables(pg_warehouse)

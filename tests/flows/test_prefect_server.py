@@ -52,7 +52,7 @@ class PrefectStack:
     engine: Engine
     key: bytes
 
-    def prefect(self, *args: str, timeout: float = 90) -> subprocess.CompletedProcess[str]:
+    def prefect(self, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         done = subprocess.run(
             [str(BIN / "prefect"), *args],
             cwd=REPO,
@@ -189,7 +189,7 @@ def test_nightly_deployment_runs_on_the_worker_and_stores_everything_once(
             # The same run uploaded to Strava too: stored twice, linked, announced once.
             fake_strava.add(name, [strava_item(strava_templates, sid, at + timedelta(seconds=20))])
 
-    stack.prefect("deployment", "run", "nightly-sync/nightly", "--watch", "--watch-timeout", "90")
+    stack.prefect("deployment", "run", "nightly-sync/nightly", "--watch", "--watch-timeout", "240")
 
     with session_scope(stack.engine) as session:
         states = {(s.athlete_id, s.source): s.status for s in session.scalars(select(SyncState))}
