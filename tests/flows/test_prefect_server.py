@@ -241,12 +241,15 @@ def test_a_big_week_event_triggers_a_replan_run_that_stores_a_plan(
 
     published = subprocess.run(
         [sys.executable, "-c", _PUBLISH], cwd=REPO, env=stack.env, capture_output=True,
-        text=True, timeout=60, check=False,
+        text=True, timeout=240, check=False,
     )  # fmt: skip
     assert published.returncode == 0, published.stderr
     assert int(published.stdout.strip().splitlines()[-1]) >= 1
 
-    deadline = time.monotonic() + 60
+    # Within seconds on an idle machine (the worker polls every second); the bound is for busy
+    # machines, and the measured latency is printed.
+    emitted = time.monotonic()
+    deadline = emitted + 180
     plans = 0
     while time.monotonic() < deadline and plans == 0:
         time.sleep(1)
@@ -258,6 +261,7 @@ def test_a_big_week_event_triggers_a_replan_run_that_stores_a_plan(
                 )
                 or 0
             )
-    assert plans == 1, "no plan for cy within a minute of the week.big event"
+    assert plans == 1, "no plan for cy within 3 minutes of the week.big event"
+    print(f"week.big -> replan plan stored in {time.monotonic() - emitted:.1f} s")
     runs = stack.api("/flow_runs/filter", {"flows": {"name": {"any_": ["replan"]}}})
     assert {"athlete": "cy", "event_week": "2026-W48"} in [r["parameters"] for r in runs]
