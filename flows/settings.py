@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     """IRONMILES_DASK_ADDRESS: an existing Dask scheduler; unset: a local cluster per run."""
     dask_workers: int = 2
+    strava_budget: Literal["auto", "warehouse", "prefect"] = "auto"
+    """IRONMILES_STRAVA_BUDGET: where the app-wide Strava budget is shared; auto: Prefect's
+    global concurrency limits when PREFECT_API_URL is set, the warehouse otherwise."""
     prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
     """Set when a Prefect server is configured: the Strava budget is then its rate limits."""
 

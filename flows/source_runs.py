@@ -148,7 +148,10 @@ def deps_from_settings(settings: Settings) -> SyncDeps:
     upgrade(engine)
     config = config_from(settings)
     client_id = config.strava_app.client_id if config.strava_app else None
-    budget = shared_budget(engine, client_id, prefect=settings.prefect_api_url is not None)
+    prefect = settings.strava_budget == "prefect" or (
+        settings.strava_budget == "auto" and settings.prefect_api_url is not None
+    )
+    budget = shared_budget(engine, client_id, prefect=prefect)
     return SyncDeps(engine=engine, cipher=cipher, config=config, strava_budget=budget)
 
 

@@ -118,6 +118,8 @@ def test_dask_fans_athletes_out_over_two_workers_sharing_the_strava_budget(
     key = _environment(monkeypatch, fake_garmin, fake_strava, warehouse_url)
     monkeypatch.setenv("IRONMILES_TASK_RUNNER", "dask")
     monkeypatch.setenv("IRONMILES_DASK_WORKERS", "2")
+    # The harness's API counts as a configured server; here the budget's rows are looked at.
+    monkeypatch.setenv("IRONMILES_STRAVA_BUDGET", "warehouse")
     engine = make_engine(warehouse_url)
     start = datetime(2026, 1, 5, 13, 0, tzinfo=UTC)
     names = ("ana", "ben", "cy", "dee")
