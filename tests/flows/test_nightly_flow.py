@@ -25,7 +25,7 @@ from warehouse.models import Activity, Event, Plan, RateBudgetWindow, SyncState,
 def prefect_api() -> Iterator[None]:
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=300):
         yield
 
 
