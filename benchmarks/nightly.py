@@ -28,6 +28,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -107,7 +108,9 @@ def scale_night() -> None:
 
     garmin = FakeGarmin(GarminTemplates.load(SHARED_DATA))
     templates = StravaTemplates.load(SHARED_DATA)
-    strava = FakeStrava(lambda: datetime.now(UTC))
+    # The application's real budget is the subject of part 2; here the server does not limit.
+    unlimited = (10**6, 10**7)
+    strava = FakeStrava(lambda: datetime.now(UTC), read_limits=unlimited, overall_limits=unlimited)
     strava.templates = templates
     garmin.start()
     strava.start()
@@ -145,6 +148,7 @@ def scale_night() -> None:
             plain.engine.dispose()
             units = len(night.outcomes)
             added = sum(o.activities_added for o in night.outcomes)
+            statuses = Counter(o.status for o in night.outcomes)
 
             garmin.reset_counts()
             strava.reset_counts()
@@ -164,7 +168,8 @@ def scale_night() -> None:
         strava.stop()
 
     print(f"incremental night: {ATHLETES} athletes, {units} athlete-source units, "
-          f"{added} new activities ({NEW_DAYS} per athlete and source)")  # fmt: skip
+          f"{added} new activities ({NEW_DAYS} per athlete and source); "
+          f"statuses {dict(statuses)}")  # fmt: skip
     print(f"  InSequence (baseline)   {plain_s:7.1f} s wall")
     print(f"  Prefect tasks           {prefect_s:7.1f} s wall   ratio {prefect_s / plain_s:.2f}x")
     overhead_ms = (prefect_s - plain_s) / units * 1000
