@@ -56,3 +56,4 @@ bench: setup
 	$(UV) run --frozen python benchmarks/sync_calls.py
 	$(UV) run --frozen python benchmarks/weekly_load.py
 	$(UV) run --frozen python benchmarks/cli_latency.py
+	$(UV) run --frozen python benchmarks/nightly.py

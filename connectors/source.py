@@ -10,12 +10,13 @@ Nothing here performs I/O by itself; the callers pass in whatever has a side eff
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Protocol, TypeVar
 
-from connectors.errors import ServerBusy
+from connectors.errors import RateLimited, ServerBusy
 from connectors.records import Activity, BodyWeight, LiftSet
 
 Clock = Callable[[], datetime]
@@ -68,37 +69,75 @@ class SyncPage:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """Bounded exponential backoff for 5xx and timeouts. A Retry-After longer than
-    `max_delay_s` is not slept through: the failure is raised for the next run to pick up."""
+    """The one retry policy of every API call, whichever runner runs the unit (the CLI's
+    InSequence, Prefect tasks, Dask): exponential backoff with jitter for transient failures
+    (5xx, connection reset, timeout: `ServerBusy`), a 429's Retry-After honoured when it is at
+    most `max_rate_wait_s` (`RateLimited`), nothing for a rejected token (`AuthExpired` is never
+    retried). A wait beyond its bound is not slept through: the failure is raised, and the
+    unit's status says when to come back (the next run resumes from the watermark)."""
 
-    attempts: int = 3
+    attempts: int = 4
     base_delay_s: float = 1.0
     max_delay_s: float = 30.0
+    jitter: float = 0.5
+    """The fraction of each backoff that is random (0: none), so retries of many athletes do
+    not hit the service in step."""
+    max_rate_wait_s: float = 60.0
+    random: Callable[[], float] = field(default=random.random, repr=False, compare=False)
+    """Uniform in [0, 1); injected so tests see exact delays."""
 
     def __post_init__(self) -> None:
         if self.attempts < 1:
             raise ValueError("RetryPolicy.attempts must be at least 1")
+        if not 0.0 <= self.jitter <= 1.0:
+            raise ValueError("RetryPolicy.jitter must be between 0 and 1")
 
-    def delay(self, attempt: int, retry_after: float | None) -> float:
-        if retry_after is not None:
-            return retry_after
-        return float(min(self.base_delay_s * 2**attempt, self.max_delay_s))
+    def backoff(self, attempt: int) -> float:
+        """The wait before retry `attempt + 1` of a transient failure (no Retry-After)."""
+        ceiling = float(min(self.base_delay_s * 2**attempt, self.max_delay_s))
+        return ceiling * (1.0 - self.jitter + self.jitter * self.random())
+
+    def delay(self, attempt: int, err: ServerBusy | RateLimited) -> float | None:
+        """Seconds to wait before the next attempt, or None when the wait is past its bound."""
+        if isinstance(err, RateLimited):
+            wait = err.retry_after
+            return wait if wait <= self.max_rate_wait_s else None
+        if err.retry_after is not None:
+            return err.retry_after if err.retry_after <= self.max_delay_s else None
+        return self.backoff(attempt)
 
 
 def call_with_retries(call: Callable[[], T], policy: RetryPolicy, sleep: Sleep) -> T:
-    """Run `call`, retrying `ServerBusy` up to `policy.attempts` times in all (no recursion)."""
+    """Run `call`, retrying transient failures and short rate limits up to `policy.attempts`
+    times in all (no recursion)."""
     for attempt in range(policy.attempts):
         try:
             return call()
-        except ServerBusy as err:
-            wait = policy.delay(attempt, err.retry_after)
-            if attempt + 1 >= policy.attempts or wait > policy.max_delay_s:
+        except (ServerBusy, RateLimited) as err:
+            wait = policy.delay(attempt, err)
+            if attempt + 1 >= policy.attempts or wait is None:
                 raise
-            log.warning(
-                "transient upstream failure (%s); retry %d in %.1f s", err, attempt + 1, wait
-            )
+            log.warning("%s; retry %d in %.1f s", err, attempt + 1, wait)
             sleep(wait)
     raise AssertionError("unreachable: attempts must be >= 1")  # pragma: no cover
+
+
+class Pacer:
+    """At most one call every `min_interval_s` for one account (Garmin has no published
+    budget, but throttles accounts that call in bursts). The clock and sleep are injected."""
+
+    def __init__(self, min_interval_s: float, clock: Clock, sleep: Sleep) -> None:
+        self.min_interval_s = min_interval_s
+        self._clock = clock
+        self._sleep = sleep
+        self._last: datetime | None = None
+
+    def wait(self) -> None:
+        if self.min_interval_s > 0 and self._last is not None:
+            since = (self._clock() - self._last).total_seconds()
+            if since < self.min_interval_s:
+                self._sleep(self.min_interval_s - since)
+        self._last = self._clock()
 
 
 def parse_retry_after(value: str | None) -> float | None:

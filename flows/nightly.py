@@ -105,17 +105,22 @@ def run_nightly(
     deps: SyncDeps,
     *,
     athlete: str | None = None,
+    athletes: Sequence[str] | None = None,
     sources: Sequence[SourceName] = SOURCE_NAMES,
     runner: TaskRunner | None = None,
     publish: Publish | None = None,
     deliver: Deliver | None = None,
 ) -> Night:
-    """Sync every connected source of the chosen athletes (all when None), then recompute,
+    """Sync every connected source of the chosen athletes (`athlete`, or those in
+    `athletes`, or all when both are None), then recompute,
     announce and re-plan for the athletes whose data changed, then publish the new events
     when a publisher is given. One unit's failure is recorded and never stops the others."""
     runner = runner or InSequence()
     started = deps.clock()
     units = plan_runs(deps, athlete, sources)
+    if athletes is not None:
+        chosen = set(athletes)
+        units = [unit for unit in units if unit[0] in chosen]
     results = runner.each(partial(sync_source, deps), units)
     outcomes = [
         result if isinstance(result, SourceOutcome) else record_failure(deps, name, src, result)
@@ -168,11 +173,14 @@ def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:
 
 
 def publish_events(engine: Engine, publish: Publish, *, now: datetime) -> int:
-    """Send the outbox's unpublished events on, then mark them sent. A crash in between sends
-    some twice at most (their ids say which), never loses one."""
+    """Send the outbox's unpublished events on, each marked sent in the same step as it is
+    sent (its own transaction). A crash between the send and the mark sends that one event
+    again, with the same event id (publishers derive it from the dedupe key, so a consumer
+    drops the copy); none is ever lost."""
     with session_scope(engine) as session:
         pending = unpublished(session)
-        for event in pending:
+    for event in pending:
+        with session_scope(engine) as session:
             publish(event)
-        mark_published(session, [event.id for event in pending], now)
+            mark_published(session, [event.id], now)
     return len(pending)

@@ -4,6 +4,7 @@ never at import time; secrets have no defaults and never print."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     public_url: str | None = None
     """The address `ironmiles serve` is reached at from outside (the feed URLs start with it)."""
+    task_runner: Literal["thread", "dask"] = "thread"
+    """IRONMILES_TASK_RUNNER: how the Prefect flow runs its athlete-source tasks."""
+    dask_address: str | None = None
+    """IRONMILES_DASK_ADDRESS: an existing Dask scheduler; unset: a local cluster per run."""
+    dask_workers: int = 2
+    strava_budget: Literal["auto", "warehouse", "prefect"] = "auto"
+    """IRONMILES_STRAVA_BUDGET: where the app-wide Strava budget is shared; auto: Prefect's
+    global concurrency limits when PREFECT_API_URL is set, the warehouse otherwise."""
+    prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+    """Set when a Prefect server is configured: the Strava budget is then its rate limits."""
 
     @property
     def effective_database_url(self) -> str:

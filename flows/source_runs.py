@@ -27,15 +27,17 @@ from connectors.garmin.source import GarminSource
 from connectors.source import (
     SOURCE_NAMES,
     Clock,
+    RetryPolicy,
     Sleep,
     SourceName,
     SourceSync,
     SyncPage,
     SyncStart,
 )
-from connectors.strava.budget import StravaRateBudget
+from connectors.strava.budget import RateBudget, StravaRateBudget
 from connectors.strava.client import StravaApp, StravaEndpoints
 from connectors.strava.source import StravaSource
+from flows.rate_budgets import shared_budget
 from flows.settings import Settings
 from warehouse.athletes import get_athlete
 from warehouse.credentials import (
@@ -65,6 +67,10 @@ class SyncConfig:
     garmin_page_size: int = 100
     timeout_s: float = 20.0
     weigh_ins: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    """The one retry policy of every call, whichever runner runs the units."""
+    garmin_min_interval_s: float = 0.2
+    """Pacing of one Garmin account's calls."""
 
 
 @dataclass(slots=True)
@@ -76,8 +82,9 @@ class SyncDeps:
     config: SyncConfig = field(default_factory=SyncConfig)
     clock: Clock = field(default=lambda: datetime.now(UTC))
     sleep: Sleep = field(default=time.sleep)
-    strava_budget: StravaRateBudget = field(default_factory=StravaRateBudget)
-    """Shared by every athlete: Strava counts requests per application."""
+    strava_budget: RateBudget = field(default_factory=StravaRateBudget)
+    """Shared by every athlete: Strava counts requests per application. In memory by default;
+    flows/rate_budgets.py shares it between processes (warehouse or Prefect)."""
 
     def store(self, athlete_id: int, source: str) -> CredentialStore:
         return CredentialStore(self.engine, self.cipher, athlete_id, source)
@@ -144,7 +151,13 @@ def deps_from_settings(settings: Settings) -> SyncDeps:
     except BaseException:
         engine.dispose()
         raise
-    return SyncDeps(engine=engine, cipher=cipher, config=config_from(settings))
+    config = config_from(settings)
+    client_id = config.strava_app.client_id if config.strava_app else None
+    prefect = settings.strava_budget == "prefect" or (
+        settings.strava_budget == "auto" and settings.prefect_api_url is not None
+    )
+    budget = shared_budget(engine, client_id, prefect=prefect)
+    return SyncDeps(engine=engine, cipher=cipher, config=config, strava_budget=budget)
 
 
 # -- one athlete, one source ---------------------------------------------------------------------
@@ -173,6 +186,8 @@ def _garmin(deps: SyncDeps) -> SourceSync:
         page_size=config.garmin_page_size,
         timeout_s=config.timeout_s,
         weigh_ins=config.weigh_ins,
+        retry=config.retry,
+        min_interval_s=config.garmin_min_interval_s,
     )
 
 
@@ -191,6 +206,7 @@ def _strava(deps: SyncDeps) -> SourceSync:
         sleep=deps.sleep,
         overlap=config.overlap,
         timeout_s=config.timeout_s,
+        retry=config.retry,
     )
 
 

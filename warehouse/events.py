@@ -3,6 +3,7 @@ announces, and published afterwards; its dedupe key makes re-runs announce nothi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -33,6 +34,28 @@ def record_event(
     )
     # RETURNING gives the new id, or no row when the key existed (rowcount is not portable).
     return session.execute(statement).scalar_one_or_none() is not None
+
+
+def record_lift_logged(
+    session: Session, athlete_id: int, new_sets: Sequence[tuple[str, str, date]]
+) -> bool:
+    """`lift.logged` for lift sets just stored (source, source_id, performed_on), in the
+    caller's transaction: manual entry, a CSV import and Garmin's strength sync alike. The
+    dedupe key is the new sets' identity, so a re-run (which stores nothing new) says nothing
+    and a crashed import, rolled back whole, says nothing either."""
+    if not new_sets:
+        return False
+    name = session.scalar(select(Athlete.name).where(Athlete.id == athlete_id))
+    identity = "\n".join(sorted(f"{source}:{source_id}" for source, source_id, _ in new_sets))
+    digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
+    days = sorted({performed_on for _, _, performed_on in new_sets})
+    latest = days[-1].isocalendar()
+    return record_event(session, "lift.logged", athlete_id=athlete_id,
+                 dedupe_key=f"lift.logged:{athlete_id}:{digest}",
+                 payload={"athlete": name, "sets": len(new_sets),
+                          "sources": sorted({source for source, _, _ in new_sets}),
+                          "dates": [d.isoformat() for d in days],
+                          "week": f"{latest.year}-W{latest.week:02d}"})  # fmt: skip
 
 
 def unpublished(session: Session, limit: int = 1000) -> Sequence[Event]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from connectors.records import LiftSet
 from warehouse.dirty import mark_dirty
 from warehouse.errors import NotFound
+from warehouse.events import record_lift_logged
 from warehouse.lift_links import make_new_sets_canonical, relink_lift_days
 from warehouse.models import Athlete, BodyWeight, LiftSession
 from warehouse.models import LiftSet as LiftSetRow
@@ -100,6 +101,12 @@ def store_lift_sets(
     relink_lift_days(session, athlete_id, {s.performed_on for s in sets})
     mark_dirty(session, athlete_id)
     added = sum(1 for s in {(s.source, s.source_id) for s in sets} if s not in existing)
+    new_sets = {(s.source, s.source_id): s.performed_on for s in sets}
+    record_lift_logged(
+        session,
+        athlete_id,
+        [(src, sid, day) for (src, sid), day in new_sets.items() if (src, sid) not in existing],
+    )
     return StoredSets(added=added, unchanged=len(sets) - added)
 
 

@@ -104,6 +104,8 @@ class Athlete(Base):
     gym_weekday: Mapped[int] = mapped_column(Integer, default=3)
     """ISO weekday of the preferred gym day (1 = Monday ... 7 = Sunday); Wednesday by default."""
     rule_overrides: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    sync_hour: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    """The hour of the athlete's local day when the hourly nightly deployment syncs them."""
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("coaches.id", ondelete="SET NULL"))
     # The Strava API agreement: a Strava user's data is shown to that user only, unless they
     # agree to share it; the coach's views and dashboard hide Strava-sourced rows until then.
@@ -395,3 +397,17 @@ class ImportLog(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     records: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
+
+
+class RateBudgetWindow(Base):
+    """Requests an API application spent in one window (Strava: per 15 minutes and per UTC
+    day, reads and overall), shared by every process that syncs when no Prefect server is
+    configured. Taken atomically: UPDATE ... SET used = used + 1 WHERE used < request_limit."""
+
+    __tablename__ = "rate_budget"
+
+    app: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """e.g. strava:<client id>:read:15min"""
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    request_limit: Mapped[int] = mapped_column(Integer)
+    used: Mapped[int] = mapped_column(Integer, default=0)

@@ -24,7 +24,14 @@ from garminconnect import client as gc_client
 
 from connectors.errors import AuthExpired, RateLimited, ServerBusy, UpstreamChanged
 from connectors.garmin.workouts import scheduled_id_of, workout_id_of
-from connectors.source import RetryPolicy, Sleep, TokenStore, call_with_retries, parse_retry_after
+from connectors.source import (
+    Pacer,
+    RetryPolicy,
+    Sleep,
+    TokenStore,
+    call_with_retries,
+    parse_retry_after,
+)
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +149,7 @@ class GarminApi:
         sleep: Sleep,
         timeout_s: float = 20.0,
         retry: RetryPolicy | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         tokens = store.load()
         if not tokens:
@@ -149,6 +157,7 @@ class GarminApi:
         self._store = store
         self._sleep = sleep
         self._retry = retry or RetryPolicy()
+        self._pacer = pacer
         self._garmin = garminconnect.Garmin()
         # Later releases retry 5xx themselves with time.sleep; ours (below) takes the injected
         # sleep and honours Retry-After, so theirs is off. 0.3.2 has no such attribute to read.
@@ -236,6 +245,8 @@ class GarminApi:
         return call_with_retries(lambda: self._once(what, request), self._retry, self._sleep)
 
     def _once(self, what: str, request: Callable[[], T]) -> T:
+        if self._pacer is not None:
+            self._pacer.wait()
         try:
             return request()
         except garminconnect.GarminConnectAuthenticationError:

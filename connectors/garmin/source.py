@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from connectors.garmin.client import GarminApi, GarminEndpoints
 from connectors.garmin.pages import DEFAULT_PAGE_SIZE, fetch_weigh_ins, iter_activity_pages
-from connectors.source import Clock, Sleep, SyncPage, SyncStart, TokenStore
+from connectors.source import Clock, Pacer, RetryPolicy, Sleep, SyncPage, SyncStart, TokenStore
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,11 +23,19 @@ class GarminSource:
     page_size: int = DEFAULT_PAGE_SIZE
     timeout_s: float = 20.0
     weigh_ins: bool = True
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    min_interval_s: float = 0.0
+    """Pacing of one account's calls (a Pacer per athlete run: Garmin limits accounts)."""
     name: Literal["garmin"] = "garmin"
 
     def start(self, tokens: TokenStore, start: SyncStart) -> GarminRun:
         api = GarminApi(
-            tokens, endpoints=self.endpoints, sleep=self.sleep, timeout_s=self.timeout_s
+            tokens,
+            endpoints=self.endpoints,
+            sleep=self.sleep,
+            timeout_s=self.timeout_s,
+            retry=self.retry,
+            pacer=Pacer(self.min_interval_s, self.clock, self.sleep),
         )
         return GarminRun(source=self, api=api, start=start)
 

@@ -15,10 +15,51 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from connectors.errors import RateLimited
 
 WINDOW_S = 15 * 60
+DAY_S = 24 * 60 * 60
+
+
+class RateBudget(Protocol):
+    """What the Strava client asks of a budget. StravaRateBudget keeps it in memory (one
+    process); flows/rate_budgets.py shares it between processes (the warehouse, or a Prefect
+    global concurrency limit) behind this same interface."""
+
+    def acquire(self, now: datetime, *, read: bool = True) -> None:
+        """Count one request about to be sent, or raise `RateLimited`."""
+        ...
+
+    def observe(self, headers: Mapping[str, str], now: datetime) -> None:
+        """Correct the count from Strava's X-RateLimit / X-ReadRateLimit headers."""
+        ...
+
+    def exhausted(self, now: datetime) -> RateLimited:
+        """After a 429: mark the window spent; the error says how long to wait."""
+        ...
+
+
+def parse_usage(headers: Mapping[str, str]) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
+    """{'read'|'overall': ((15-min limit, daily limit), (15-min usage, daily usage))} for the
+    pairs that Strava's headers carry (both limit and usage present and readable)."""
+    folded = {key.casefold(): value for key, value in headers.items()}
+    found = {}
+    for kind, prefix in (("read", "x-readratelimit"), ("overall", "x-ratelimit")):
+        limits = _parse_pair(folded.get(f"{prefix}-limit"))
+        usage = _parse_pair(folded.get(f"{prefix}-usage"))
+        if limits is not None and usage is not None:
+            found[kind] = (limits, usage)
+    return found
+
+
+def window_start(now: datetime, kind: str) -> datetime:
+    """The start (UTC) of the 15-minute window ('short') or the day ('daily') holding `now`."""
+    utc = now.astimezone(UTC)
+    if kind == "daily":
+        return utc.replace(hour=0, minute=0, second=0, microsecond=0)
+    return datetime.fromtimestamp(int(utc.timestamp()) // WINDOW_S * WINDOW_S, UTC)
 
 
 @dataclass(slots=True)

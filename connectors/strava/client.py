@@ -25,7 +25,7 @@ from connectors.source import (
     call_with_retries,
     parse_retry_after,
 )
-from connectors.strava.budget import StravaRateBudget
+from connectors.strava.budget import RateBudget
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ class StravaApi:
         app: StravaApp,
         *,
         endpoints: StravaEndpoints,
-        budget: StravaRateBudget,
+        budget: RateBudget,
         clock: Clock,
         sleep: Sleep,
         timeout_s: float = 20.0,
@@ -236,9 +236,11 @@ class StravaApi:
             raise translate_fault(what, err, self._session) from None
 
     def _rate_limited(self) -> RateLimited:
+        # The window is marked spent either way; Strava's own Retry-After, when it sends one,
+        # says when to come back (the retry policy sleeps it if it is short enough).
         limited = self._budget.exhausted(self._clock())
         header = parse_retry_after(self._session.last_headers.get("Retry-After"))
-        return limited if header is None else RateLimited(max(header, limited.retry_after))
+        return limited if header is None else RateLimited(header, "(Strava answered 429)")
 
     def refresh(self) -> None:
         """Exchange the refresh token; the new pair is stored before anything else happens,

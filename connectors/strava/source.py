@@ -4,12 +4,12 @@ watermark minus the overlap window (everything on the first run), 200 a page."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from connectors.source import Clock, Sleep, SyncPage, SyncStart, TokenStore
-from connectors.strava.budget import StravaRateBudget
+from connectors.source import Clock, RetryPolicy, Sleep, SyncPage, SyncStart, TokenStore
+from connectors.strava.budget import RateBudget
 from connectors.strava.client import StravaApi, StravaApp, StravaEndpoints
 from connectors.strava.pages import iter_activity_pages
 
@@ -20,12 +20,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 class StravaSource:
     app: StravaApp
     endpoints: StravaEndpoints
-    budget: StravaRateBudget
+    budget: RateBudget
     """Shared by every athlete: Strava counts requests per application."""
     clock: Clock
     sleep: Sleep
     overlap: timedelta
     timeout_s: float = 20.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     name: Literal["strava"] = "strava"
 
     def start(self, tokens: TokenStore, start: SyncStart) -> StravaRun:
@@ -37,6 +38,7 @@ class StravaSource:
             clock=self.clock,
             sleep=self.sleep,
             timeout_s=self.timeout_s,
+            retry=self.retry,
         )
         after = start.watermark - self.overlap if start.watermark else EPOCH
         return StravaRun(api=api, after=after)

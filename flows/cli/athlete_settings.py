@@ -27,6 +27,7 @@ from warehouse.coaches import assign_coach, set_strava_sharing
 from warehouse.deliveries import set_gym_time
 from warehouse.dirty import mark_dirty
 from warehouse.plans import set_rule_overrides
+from warehouse.scheduling import set_sync_hour
 
 
 def athlete_set(
@@ -66,6 +67,10 @@ def athlete_set(
             help="Whether the coach may see this athlete's Strava data (Strava's API agreement)",
         ),
     ] = None,
+    sync_hour: Annotated[
+        int | None,
+        typer.Option("--sync-hour", help="Local hour (0-23) of the athlete's nightly sync"),
+    ] = None,
     gym_time: Annotated[
         str | None,
         typer.Option(
@@ -101,7 +106,7 @@ def athlete_set(
     zone = parse_timezone(timezone) if timezone is not None else None
     hh_mm = None if gym_time is None else parse_gym_time(gym_time)
     wanted = [body_weight, zone, experience, sessions_per_week, gym_day, technique_controlled,
-              single_leg, coach, share_strava, hh_mm, param]  # fmt: skip
+              single_leg, coach, share_strava, hh_mm, sync_hour, param]  # fmt: skip
     if all(value is None for value in wanted):
         raise InputError("options", "", "say what to change, e.g. --body-weight 62.5 (see --help)")
     now = common.utc_now()
@@ -140,6 +145,9 @@ def athlete_set(
                 set_strava_sharing(session, athlete, share_strava)
                 changed.append(f"Strava data {'shared with' if share_strava else 'hidden from'} "
                                "the coach")  # fmt: skip
+            if sync_hour is not None:
+                set_sync_hour(session, athlete, sync_hour)
+                changed.append(f"synced at {sync_hour:02d}:00 {athlete.timezone} every night")
             if hh_mm is not None:
                 set_gym_time(session, athlete.id, hh_mm, now=now)
                 changed.append(f"gym time {hh_mm} ({athlete.timezone})")

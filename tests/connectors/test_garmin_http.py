@@ -24,7 +24,7 @@ def api_for(fake: FakeGarmin, store: MemoryStore, clock: FakeClock) -> GarminApi
         store,
         endpoints=GarminEndpoints.from_base(fake.base_url),
         sleep=clock.sleep,
-        retry=RetryPolicy(attempts=3, base_delay_s=1.0),
+        retry=RetryPolicy(attempts=3, base_delay_s=1.0, jitter=0.0, max_rate_wait_s=60.0),
     )
 
 
@@ -177,7 +177,18 @@ def test_429_becomes_rate_limited_with_retry_after(
     with pytest.raises(RateLimited) as caught:
         list(iter_activity_pages(api_for(fake_garmin, store, clock), since=T0.date()))
     assert caught.value.retry_after == 120.0
-    assert clock.slept == []  # never sleeps through a rate limit
+    assert clock.slept == []  # never sleeps past the configured bound (60 s)
+
+
+def test_short_429_is_honoured_through_its_retry_after(
+    fake_garmin: FakeGarmin, clock: FakeClock
+) -> None:
+    store = MemoryStore(fake_garmin.issue_tokens("ana"))
+    fake_garmin.add_runs("ana", runs(fake_garmin, 3))
+    fake_garmin.fail("/activitylist-service/", 429, headers={"Retry-After": "30"})
+    (page,) = iter_activity_pages(api_for(fake_garmin, store, clock), since=T0.date())
+    assert len(page.activities) == 3
+    assert clock.slept == [30.0]
 
 
 def test_expired_token_refreshed_and_stored(fake_garmin: FakeGarmin, clock: FakeClock) -> None:

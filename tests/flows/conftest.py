@@ -10,6 +10,7 @@ from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from connectors.garmin.client import GarminEndpoints
+from connectors.source import RetryPolicy
 from connectors.strava.budget import StravaRateBudget
 from connectors.strava.client import StravaApp, StravaEndpoints
 from flows.source_runs import SyncConfig, SyncDeps
@@ -33,6 +34,9 @@ def deps(
         strava=StravaEndpoints.from_base(strava.base_url),
         strava_app=StravaApp(strava.client_id, strava.client_secret),
         garmin_page_size=50,
+        # Exact sleeps in the assertions: no jitter, and no pacing (its own test paces).
+        retry=RetryPolicy(jitter=0.0),
+        garmin_min_interval_s=0.0,
     )
     return SyncDeps(
         engine=warehouse_engine,

@@ -87,8 +87,13 @@ def test_one_night_syncs_refreshes_once_announces_replans_and_publishes(
     assert len(due_reads) == 1
     assert len(night.followed.refreshed) == 2
     assert [athlete for athlete, _, _ in night.followed.plans] == ["ana", "ben"]
-    assert night.published == len(sent) == night.followed.events > 0
-    assert {event.kind for event in sent} >= {"activity.created"}
+    # The follow-up's events, and the lift.logged that Garmin's strength sync wrote with the
+    # sets (ana's sessions; the ones of ben's that synced), all published once.
+    lifts = [event for event in sent if event.kind == "lift.logged"]
+    assert {event.payload["athlete"] for event in lifts} == {"ana", "ben"}
+    assert night.published == len(sent) == night.followed.events + len(lifts)
+    assert {event.kind for event in sent} >= {"activity.created", "lift.logged"}
+    assert len({event.id for event in sent}) == len(sent)
     with session_scope(deps.engine) as session:
         assert unpublished(session) == []
         assert session.scalar(select(func.count()).select_from(Event)) == len(sent)
@@ -105,7 +110,10 @@ def test_without_a_publisher_events_wait_in_the_outbox(
     assert [(o.source, o.status) for o in night.outcomes] == [("garmin", "ok")]
     assert night.published == 0
     with session_scope(deps.engine) as session:
-        assert len(unpublished(session)) == night.followed.events > 0
+        waiting = unpublished(session)
+        lifts = [event for event in waiting if event.kind == "lift.logged"]
+        assert len(lifts) == 1  # the one strength session of the 5 days, with its sets
+        assert len(waiting) == night.followed.events + 1 > 1
 
 
 def test_plan_week_reads_the_load_it_is_handed_and_the_cli_path_refreshes_first(
