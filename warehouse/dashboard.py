@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Boolean, Date, Float, Integer, String, text
+from sqlalchemy import Boolean, Date, Float, Integer, String, bindparam, text
 from sqlalchemy.orm import Session
 
 VISIBLE_WEEK = "(a.share_strava_with_coach OR w.strava_runs = 0)"
@@ -102,7 +102,11 @@ def athlete_weeks(
             " WHERE a.coach_id = :coach_id AND w.athlete_id = :athlete_id"
             f" AND w.week_start BETWEEN :first AND :last AND {VISIBLE_WEEK}"
             " ORDER BY w.week_start"
-        ).columns(
+        )
+        # Typed, so the dates are bound by SQLAlchemy's Date type on every database (sqlite3's
+        # own date adapter is deprecated from Python 3.12).
+        .bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+        .columns(
             week=String,
             week_start=Date,
             distance_km=Float,

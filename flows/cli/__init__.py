@@ -176,6 +176,24 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:
+            from flows.cli.common import err_console
+
+            # Ctrl-C: every file, page and change commits on its own, so what was stored stays.
+            if ctx.invoked_subcommand == "sync":
+                kept = (
+                    "the pages stored before Ctrl-C are kept with their watermarks (the weekly "
+                    "load and plans of those athletes follow at the next run); run `ironmiles "
+                    "sync` again to resume from there"
+                )
+            else:
+                kept = (
+                    "everything stored before Ctrl-C is kept (each file and each change is its "
+                    "own transaction); run the same command again to resume: what is stored "
+                    "already is skipped"
+                )
+            err_console.print(f"[bold yellow]interrupted:[/] {kept}")
+            raise typer.Exit(130) from None
         except Exception as error:
             code, message = _failure(error)
             if code is None:

@@ -202,20 +202,20 @@ def test_an_edited_or_deleted_file_set_survives_a_reimport_of_a_changed_file(
 def test_ctrl_c_during_a_sync_keeps_the_stored_pages_and_a_rerun_resumes(
     garmin_cli: Cli, fake_garmin: FakeGarmin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import flows.sync_core
+    import flows.source_runs
 
     start = session_start()
     fake_garmin.add_runs("ana", [garmin_item(fake_garmin.templates, 21_900_000_002, start)])
-    real = flows.sync_core._store
+    real = flows.source_runs._store
 
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(flows.sync_core, "_store", interrupted)
+    monkeypatch.setattr(flows.source_runs, "_store", interrupted)
     stopped = garmin_cli("sync", "--source", "garmin")
     assert stopped.exit_code == 130
     assert stopped.stderr.count("\n") == 1 and "run `ironmiles sync` again" in stopped.stderr
-    monkeypatch.setattr(flows.sync_core, "_store", real)
+    monkeypatch.setattr(flows.source_runs, "_store", real)
     resumed = garmin_cli("sync", "--source", "garmin")
     assert resumed.exit_code == 0, resumed.stderr
     listed = json.loads(garmin_cli("activity", "list", "ana", "--format", "json").stdout)
