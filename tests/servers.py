@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import requests
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
@@ -479,6 +480,9 @@ class FakeStrava(_FakeBase):
         self.refresh: dict[str, str] = {}
         self.codes: dict[str, str] = {}
         self.client_id, self.client_secret = 4242, "app-secret-3f9c"
+        self.athlete_ids: dict[str, int] = {}
+        self.subscriptions: dict[int, Json] = {}
+        self._subscription_ids = itertools.count(120_000)
         self._nonce = itertools.count(1)
         self._usage: dict[str, list[int]] = {"read": [0, 0], "overall": [0, 0]}
         self._window: tuple[int, date] | None = None
@@ -490,6 +494,7 @@ class FakeStrava(_FakeBase):
         self.access[access] = (athlete, expires_at)
         self.refresh[refresh] = athlete
         self.activities.setdefault(athlete, [])
+        self.athlete_ids.setdefault(athlete, 7_000_000 + len(self.athlete_ids) + 1)
         return {"access_token": access, "refresh_token": refresh, "expires_at": expires_at}
 
     def revoke(self, athlete: str) -> None:
@@ -523,6 +528,9 @@ class FakeStrava(_FakeBase):
         if path == "/oauth/token":
             self.calls["token"] += 1
             return self._token(request)
+        if path.startswith("/api/v3/push_subscriptions"):
+            self.calls["push_subscriptions"] += 1
+            return self._push_subscriptions(request)
         self._roll()
         read, overall = self._usage["read"], self._usage["overall"]
         for usage in (overall, read) if request.method == "GET" else (overall,):
@@ -582,6 +590,80 @@ class FakeStrava(_FakeBase):
         self.calls["unknown"] += 1
         return _json({"message": "Record Not Found", "errors": []}, 404, self._rate_headers())
 
+    def _app_refused(self, fields: dict[str, str]) -> Response | None:
+        if (
+            fields.get("client_id") == str(self.client_id)
+            and fields.get("client_secret") == self.client_secret
+        ):
+            return None
+        return _json(
+            {
+                "message": "Authorization Error",
+                "errors": [{"resource": "Application", "field": "client_id", "code": "invalid"}],
+            },
+            401,
+        )
+
+    def _push_subscriptions(self, request: Request) -> Response:
+        """The application's one push subscription; creating one checks the callback the way
+        Strava does (a GET with hub.challenge that must be echoed within 2 s)."""
+        if request.method == "GET":
+            fields = {k: str(v) for k, v in request.args.items()}
+        else:
+            fields = {k: v[0] for k, v in parse_qs(request.get_data(as_text=True)).items()}
+        refused = self._app_refused(fields)
+        if refused is not None:
+            return refused
+        if request.method == "GET":
+            return _json(list(self.subscriptions.values()))
+        match = re.fullmatch(r"/api/v3/push_subscriptions/(\d+)", request.path)
+        if request.method == "DELETE" and match:
+            if self.subscriptions.pop(int(match.group(1)), None) is None:
+                return _json({"message": "Record Not Found", "errors": []}, 404)
+            return Response(status=204)
+        if request.method != "POST":
+            return _json({"message": "Record Not Found", "errors": []}, 404)
+        if self.subscriptions:
+            return self._bad_subscription("", "already exists")
+        callback = fields.get("callback_url", "")
+        challenge = f"challenge-{next(self._nonce)}"
+        try:
+            answer = requests.get(
+                callback,
+                params={
+                    "hub.mode": "subscribe",
+                    "hub.challenge": challenge,
+                    "hub.verify_token": fields.get("verify_token", ""),
+                },
+                timeout=2,
+            )
+            verified = answer.status_code == 200 and answer.json() == {"hub.challenge": challenge}
+        except (requests.RequestException, ValueError):
+            verified = False
+        if not verified:
+            return self._bad_subscription("callback url", "GET to callback URL does not return 200")
+        sub_id = next(self._subscription_ids)
+        moment = self.now().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        self.subscriptions[sub_id] = {
+            "id": sub_id,
+            "resource_state": 2,
+            "application_id": self.client_id,
+            "callback_url": callback,
+            "created_at": moment,
+            "updated_at": moment,
+        }
+        return _json({"id": sub_id}, 201)
+
+    @staticmethod
+    def _bad_subscription(field_: str, code: str) -> Response:
+        return _json(
+            {
+                "message": "Bad Request",
+                "errors": [{"resource": "PushSubscription", "field": field_, "code": code}],
+            },
+            400,
+        )
+
     def _list(self, athlete: str, args: Any) -> list[Json]:
         after = int(args.get("after", 0))
         items = [
@@ -629,6 +711,6 @@ class FakeStrava(_FakeBase):
                 "token_type": "Bearer",
                 **tokens,
                 "expires_in": 21_600,
-                "athlete": {"id": 1, "resource_state": 2},
+                "athlete": {"id": self.athlete_ids[athlete], "resource_state": 2},
             }
         )

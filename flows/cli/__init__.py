@@ -18,6 +18,7 @@ from flows.cli import (
     demo,
     lifts,
     plan,
+    strava,
     sync_command,
     weekly,
 )
@@ -72,6 +73,7 @@ activities.activity_app.command("unlink")(activity_links.activity_unlink)
 activities.activity_app.command("correct")(activity_links.activity_correct)
 app.add_typer(connect.connect_app, name="connect")
 app.command("sync")(sync_command.sync)
+app.add_typer(strava.strava_app, name="strava")
 
 
 def main() -> None:

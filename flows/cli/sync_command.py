@@ -18,6 +18,7 @@ from flows.cli.common import TableOrJson, console, err_console, print_json
 from flows.nightly import InSequence, run_nightly
 from flows.settings import load_settings
 from flows.source_runs import SourceOutcome, deps_from_settings, quiet_library_loggers
+from flows.strava_push import handle_pending
 
 
 class SourceChoice(StrEnum):
@@ -43,6 +44,10 @@ def sync(
     quiet_library_loggers()
     deps = deps_from_settings(load_settings())
     try:
+        # Strava push events a crash or an outage left in the outbox are acted on first.
+        pushed = handle_pending(deps)
+        if pushed:
+            err_console.print(f"{len(pushed)} pending Strava push event(s) acted on")
         night = run_nightly(deps, athlete=athlete, sources=_sources(source), runner=InSequence())
     finally:
         deps.engine.dispose()
@@ -66,7 +71,7 @@ def _print_summary(outcomes: list[SourceOutcome]) -> None:
                   "skipped", "calls", "note")  # fmt: skip
     for o in outcomes:
         note = o.error or ""
-        if o.status == "needs_reauth":
+        if o.status in ("needs_reauth", "revoked"):
             note = f"run `ironmiles connect {o.source} {o.athlete}` ({note})"
         table.add_row(o.athlete, o.source, o.status, str(o.activities_added),
                       str(o.activities_seen), str(o.lift_sets_added), str(o.body_weights),
