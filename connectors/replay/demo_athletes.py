@@ -164,12 +164,12 @@ def add_season(
 
 
 def manual_lifts_csv(athlete: DemoAthlete, today: date) -> str:
-    """Friday single-leg work logged by hand (the lift CSV `ironmiles lift import` reads)."""
+    """Friday lunges logged by hand (the lift CSV `ironmiles lift import` reads)."""
     lines = ["date,exercise,set,reps,weight_kg,rir,notes"]
     start = season_start(today)
     for week in range(WEEKS):
         friday = start + timedelta(weeks=week, days=4)
         for set_no in (1, 2):
-            weight = round(athlete.body_weight_kg * 0.25 + week // 4 * 2, 1)
-            lines.append(f"{friday},bulgarian split squat,{set_no},8,{weight},2,demo")
+            weight = round(athlete.body_weight_kg * 0.2 + week // 4 * 2, 1)
+            lines.append(f"{friday},walking lunges,{set_no},10,{weight},2,demo")
     return "\n".join(lines) + "\n"
