@@ -36,10 +36,11 @@ from flows.source_runs import SyncConfig, SyncDeps, run_sync  # noqa: E402
 from tests.servers import (  # noqa: E402
     FakeGarmin,
     FakeStrava,
-    GarminTemplates,
     StravaTemplates,
     exercise_sets_payload,
     garmin_item,
+    load_garmin_templates,
+    load_strava_templates,
     strava_item,
 )
 from warehouse.athletes import AthleteProfile, add_athlete  # noqa: E402
@@ -102,8 +103,8 @@ class History:
 def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     clock = Clock(START + timedelta(days=DAYS, hours=10))
-    garmin = FakeGarmin(GarminTemplates.load(SHARED_DATA))
-    strava_templates = StravaTemplates.load(SHARED_DATA)
+    garmin = FakeGarmin(load_garmin_templates(SHARED_DATA))
+    strava_templates = load_strava_templates(SHARED_DATA)
     strava = FakeStrava(clock)
     garmin.start()
     strava.start()

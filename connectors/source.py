@@ -173,6 +173,9 @@ class SyncStart:
     """What the source's last successful run asked to keep (SourceRun.cursor)."""
     details_known: frozenset[str] = frozenset()
     """Source ids whose details (strength sets, multisport legs) are already stored."""
+    only_ids: tuple[str, ...] = ()
+    """A push said these activities changed: fetch just them (one call each), not the list.
+    Sources without push ignore it."""
 
 
 class SourceRun(Protocol):

@@ -29,6 +29,7 @@ from warehouse.athletes import list_athletes
 from warehouse.db import session_scope
 from warehouse.events import mark_published, record_athlete_events, unpublished
 from warehouse.models import Athlete, Event
+from warehouse.strava_push import revoked_states
 
 RACE_NOTICE_DAYS = 21  # the widest race window of the rules (an A race's reduced window)
 
@@ -110,22 +111,25 @@ def run_nightly(
     runner: TaskRunner | None = None,
     publish: Publish | None = None,
     deliver: Deliver | None = None,
+    only_ids: tuple[str, ...] = (),
 ) -> Night:
     """Sync every connected source of the chosen athletes (`athlete`, or those in
     `athletes`, or all when both are None), then recompute,
     announce and re-plan for the athletes whose data changed, then publish the new events
-    when a publisher is given. One unit's failure is recorded and never stops the others."""
+    when a publisher is given. One unit's failure is recorded and never stops the others.
+    `only_ids`: a push named these activities; the units fetch just them."""
     runner = runner or InSequence()
     started = deps.clock()
     units = plan_runs(deps, athlete, sources)
     if athletes is not None:
         chosen = set(athletes)
         units = [unit for unit in units if unit[0] in chosen]
-    results = runner.each(partial(sync_source, deps), units)
+    results = runner.each(partial(sync_source, deps, only_ids=only_ids), units)
     outcomes = [
         result if isinstance(result, SourceOutcome) else record_failure(deps, name, src, result)
         for (name, src), result in zip(units, results, strict=True)
     ]
+    outcomes += revoked_sources(deps, athlete, sources)
     followed = runner.step(
         "follow-up", lambda: follow_up(deps.engine, now=deps.clock(), since=started)
     )
@@ -136,6 +140,18 @@ def run_nightly(
             "publish-events", lambda: publish_events(deps.engine, publish, now=deps.clock())
         )
     return Night(outcomes=outcomes, followed=followed, published=published, pushed=pushed)
+
+
+def revoked_sources(
+    deps: SyncDeps, athlete: str | None, sources: Sequence[SourceName]
+) -> list[SourceOutcome]:
+    """The sync health of sources the athlete revoked access to (nothing to run: no tokens)."""
+    with session_scope(deps.engine) as session:
+        rows = revoked_states(session, athlete, sources)
+    return [
+        SourceOutcome(athlete=name, source=source, status="revoked", error=error)
+        for name, source, error in rows
+    ]
 
 
 def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:

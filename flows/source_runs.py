@@ -218,7 +218,11 @@ SOURCE_SYNCS: Mapping[SourceName, Callable[[SyncDeps], SourceSync]] = {
 
 
 def _run_source(
-    deps: SyncDeps, athlete: Athlete, source: SourceName, outcome: SourceOutcome
+    deps: SyncDeps,
+    athlete: Athlete,
+    source: SourceName,
+    outcome: SourceOutcome,
+    only_ids: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Start the source's run from the stored state, store its pages one transaction each,
     and return the cursor it asks to keep."""
@@ -229,6 +233,7 @@ def _run_source(
             watermark=state.watermark,
             cursor=dict(state.cursor or {}),
             details_known=frozenset(details_known(session, athlete.id, source)),
+            only_ids=only_ids,
         )
     run = syncer.start(deps.store(athlete.id, source), start)
     try:
@@ -257,15 +262,21 @@ def _store(
     outcome.add(page, stored)
 
 
-def sync_source(deps: SyncDeps, athlete_name: str, source: SourceName) -> SourceOutcome:
-    """Sync one source of one athlete. A rejected token or a spent budget is an outcome (the
-    status says so); any other failure propagates to the boundary."""
+def sync_source(
+    deps: SyncDeps, athlete_name: str, source: SourceName, *, only_ids: tuple[str, ...] = ()
+) -> SourceOutcome:
+    """Sync one source of one athlete (only the activities `only_ids` when a push named them).
+    A rejected token or a spent budget is an outcome (the status says so); any other failure
+    propagates to the boundary."""
     with session_scope(deps.engine) as session:
         athlete = get_athlete(session, athlete_name)
     outcome = SourceOutcome(athlete=athlete_name, source=source)
     store = deps.store(athlete.id, source)
     try:
-        cursor = {**_run_source(deps, athlete, source, outcome), "retry_after_s": None}
+        cursor = {
+            **_run_source(deps, athlete, source, outcome, only_ids),
+            "retry_after_s": None,
+        }
     except (AuthExpired, CredentialUnreadable) as err:
         outcome.status, outcome.error = "needs_reauth", _scrub(str(err), store)
         cursor = {}

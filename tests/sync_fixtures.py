@@ -9,9 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pytest_httpserver import HTTPServer
 
-from tests.servers import FakeGarmin, FakeStrava, GarminTemplates, StravaTemplates
+from tests.servers import (
+    FakeGarmin,
+    FakeStrava,
+    GarminTemplates,
+    ReplayServer,
+    StravaTemplates,
+    load_garmin_templates,
+    load_strava_templates,
+)
 
 
 class MemoryStore:
@@ -52,35 +59,35 @@ def clock() -> FakeClock:
 
 @pytest.fixture(scope="session")
 def garmin_templates(shared_data: Path) -> GarminTemplates:
-    return GarminTemplates.load(shared_data)
+    return load_garmin_templates(shared_data)
 
 
 @pytest.fixture(scope="session")
 def strava_templates(shared_data: Path) -> StravaTemplates:
-    return StravaTemplates.load(shared_data)
+    return load_strava_templates(shared_data)
 
 
 @pytest.fixture(scope="session")
-def garmin_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+def garmin_server() -> Iterator[ReplayServer]:
+    server = ReplayServer()
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
-def strava_server() -> Iterator[HTTPServer]:
-    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+def strava_server() -> Iterator[ReplayServer]:
+    server = ReplayServer()
     server.start()
     yield server
     server.stop()
 
 
 @pytest.fixture
-def fake_garmin(garmin_templates: GarminTemplates, garmin_server: HTTPServer) -> FakeGarmin:
+def fake_garmin(garmin_templates: GarminTemplates, garmin_server: ReplayServer) -> FakeGarmin:
     return FakeGarmin(garmin_templates, server=garmin_server)
 
 
 @pytest.fixture
-def fake_strava(clock: FakeClock, strava_server: HTTPServer) -> FakeStrava:
+def fake_strava(clock: FakeClock, strava_server: ReplayServer) -> FakeStrava:
     return FakeStrava(clock, server=strava_server)

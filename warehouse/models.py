@@ -245,6 +245,7 @@ class Race(Base):
 
 class SyncState(Base):
     __tablename__ = "sync_state"
+    __table_args__ = (Index("ix_sync_state_source_account_id", "source", "account_id"),)
 
     athlete_id: Mapped[int] = mapped_column(
         ForeignKey("athletes.id", ondelete="CASCADE"), primary_key=True
@@ -252,10 +253,12 @@ class SyncState(Base):
     source: Mapped[str] = mapped_column(String(20), primary_key=True)
     watermark: Mapped[datetime | None] = mapped_column(UtcDateTime)
     status: Mapped[str] = mapped_column(String(20), default="never")
-    """never | ok | running | needs_reauth | rate_limited | error"""
+    """never | connected | running | ok | needs_reauth | rate_limited | error | revoked"""
     last_error: Mapped[str | None] = mapped_column(Text)
     last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     cursor: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
+    account_id: Mapped[str | None] = mapped_column(String(64))
+    """The athlete's id at the source (Strava's `owner_id` in push events), when known."""
 
 
 class Credential(Base):
@@ -381,6 +384,8 @@ class Event(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(Payload, default=dict)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, server_default=func.now())
     published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """For an event received from outside (a Strava push): when it was acted on."""
 
 
 class ImportLog(Base):

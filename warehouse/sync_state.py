@@ -24,7 +24,16 @@ from warehouse.models import BodyWeight as BodyWeightRow
 from warehouse.models import LiftSession, SyncState
 from warehouse.upsert import upsert_rows
 
-STATUSES = ("never", "connected", "running", "ok", "needs_reauth", "rate_limited", "error")
+STATUSES = (
+    "never",
+    "connected",
+    "running",
+    "ok",
+    "needs_reauth",
+    "rate_limited",
+    "error",
+    "revoked",
+)
 
 
 @dataclass(frozen=True, slots=True)

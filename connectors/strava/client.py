@@ -208,6 +208,16 @@ class StravaApi:
             "activity", lambda: self._client.protocol.get("/activities/{id}", id=activity_id)
         )
 
+    def activity_if_any(self, activity_id: str) -> Any | None:
+        """The detail, or None when Strava has no such activity for this athlete any more (a
+        404: deleted, or made private to the app, since the push)."""
+        try:
+            return self.activity(activity_id)
+        except UpstreamChanged:
+            if self._session.last_status == 404:
+                return None
+            raise
+
     def _call(self, what: str, request: Callable[[], T]) -> T:
         return call_with_retries(lambda: self._authorised(what, request), self._retry, self._sleep)
 

@@ -43,20 +43,26 @@ def exchange_code(
     *,
     endpoints: StravaEndpoints,
     timeout_s: float = 20.0,
-) -> None:
-    """Trade the authorisation code for tokens and store them."""
+) -> str | None:
+    """Trade the authorisation code for tokens and store them; returns the athlete's Strava id
+    (the `owner_id` of their push events) when Strava says it."""
     session = _Session(timeout_s)
     client = build_client(endpoints, session)
     try:
         result = client.exchange_code_for_token(
-            client_id=app.client_id, client_secret=app.client_secret, code=code.strip()
+            client_id=app.client_id,
+            client_secret=app.client_secret,
+            code=code.strip(),
+            return_athlete=True,
         )
     except (exc.Fault, requests.RequestException, ValueError, KeyError) as err:
         if session.last_status in (400, 401, 403):
             raise AuthExpired("Strava refused the authorisation code; start again") from None
         raise translate_fault("code exchange", err, session) from None
-    access = result[0] if isinstance(result, tuple) else result
+    access, athlete = result if isinstance(result, tuple) else (result, None)
     store.save(validate_tokens(access))
+    athlete_id = getattr(athlete, "id", None)
+    return str(athlete_id) if athlete_id is not None else None
 
 
 def store_given_tokens(tokens: Mapping[str, Any], store: TokenStore) -> None:

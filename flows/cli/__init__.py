@@ -96,6 +96,12 @@ def _coach_app() -> typer.Typer:
     return coaches.coach_app
 
 
+def _strava_app() -> typer.Typer:
+    from flows.cli import strava
+
+    return strava.strava_app
+
+
 def _connect_app() -> typer.Typer:
     from flows.cli import connect
 
@@ -110,8 +116,8 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "demo": Lazy(
         _command("flows.cli.demo:demo", "demo"),
-        "Run the main job on bundled sample data: lifts, a race, a season of watch files, "
-        "weekly load and the next squat plan.",
+        "Sync two athletes from local Garmin and Strava replay servers through the real nightly "
+        "flow (Prefect), then print what was linked, the weekly load and the adjusted squat plans.",
     ),
     "plan": Lazy(
         _command("flows.cli.plan:plan", "plan"),
@@ -142,6 +148,7 @@ COMMANDS: dict[str, Lazy] = {
     "lift": Lazy(_group(_lift_app), "Record, import and list lifts."),
     "activity": Lazy(_group(_activity_app), "List imported and synced activities."),
     "connect": Lazy(_group(_connect_app), "Connect an athlete's Garmin or Strava."),
+    "strava": Lazy(_group(_strava_app), "Strava's push subscription (webhooks)."),
     "coach": Lazy(_group(_coach_app), "Coaches: a read-only database login and a dashboard login."),
 }
 

@@ -27,6 +27,7 @@ from warehouse.credentials import CredentialStore, cipher_from_key
 from warehouse.db import session_scope
 from warehouse.deliveries import set_push_workouts
 from warehouse.revision import check_revision
+from warehouse.strava_push import set_account_id
 from warehouse.sync_state import finish_run
 
 connect_app = typer.Typer(no_args_is_help=True, help="Connect an athlete's Garmin or Strava.")
@@ -46,9 +47,11 @@ def _store_for(settings: Settings, name: str, source: str) -> tuple[Engine, Cred
     return engine, CredentialStore(engine, cipher, athlete_id, source)
 
 
-def _mark_connected(engine: Engine, store: CredentialStore) -> None:
+def _mark_connected(engine: Engine, store: CredentialStore, account_id: str | None = None) -> None:
     with session_scope(engine) as session:
         finish_run(session, store.athlete_id, store.source, "connected")
+        if account_id is not None:  # who the source's push events name as the owner
+            set_account_id(session, store.athlete_id, store.source, account_id)
 
 
 @connect_app.command("garmin")
@@ -152,6 +155,7 @@ def connect_strava(
             "the application at https://www.strava.com/settings/api and set both"
         )
     engine, store = _store_for(settings, name, "strava")
+    account_id: str | None = None
     try:
         if access_token is not None:
             store_given_tokens(
@@ -170,8 +174,8 @@ def connect_strava(
                 )
                 console.print(authorization_url(app, endpoints, redirect_uri), markup=False)
                 code = typer.prompt("code")
-            exchange_code(app, _code_of(code), store, endpoints=endpoints)
-        _mark_connected(engine, store)
+            account_id = exchange_code(app, _code_of(code), store, endpoints=endpoints)
+        _mark_connected(engine, store, account_id)
     finally:
         engine.dispose()
     console.print(f"Strava connected for {name}; tokens stored encrypted")

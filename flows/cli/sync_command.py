@@ -19,6 +19,7 @@ from flows.nightly import InSequence, run_nightly
 from flows.planning import deliver_stored_plans
 from flows.settings import load_settings
 from flows.source_runs import SourceOutcome, deps_from_settings, quiet_library_loggers
+from flows.strava_push import handle_pending
 from flows.workout_push import push_line
 
 
@@ -46,6 +47,10 @@ def sync(
     settings = load_settings()
     deps = deps_from_settings(settings)
     try:
+        # Strava push events a crash or an outage left in the outbox are acted on first.
+        acted = handle_pending(deps)
+        if acted:
+            err_console.print(f"{len(acted)} pending Strava push event(s) acted on")
         night = run_nightly(
             deps,
             athlete=athlete,
@@ -77,7 +82,7 @@ def _print_summary(outcomes: list[SourceOutcome]) -> None:
                   "skipped", "calls", "note")  # fmt: skip
     for o in outcomes:
         note = o.error or ""
-        if o.status == "needs_reauth":
+        if o.status in ("needs_reauth", "revoked"):
             note = f"run `ironmiles connect {o.source} {o.athlete}` ({note})"
         table.add_row(o.athlete, o.source, o.status, str(o.activities_added),
                       str(o.activities_seen), str(o.lift_sets_added), str(o.body_weights),

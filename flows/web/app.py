@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from flows.settings import Settings
-from flows.web import coach, feed
+from flows.web import coach, feed, strava_webhook
 from warehouse.db import make_engine
 from warehouse.migrate import upgrade
 
@@ -33,4 +33,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.include_router(coach.router)
     app.include_router(feed.router)
+    app.include_router(strava_webhook.router)
     return app

@@ -212,25 +212,6 @@ def test_a_non_utf8_csv_is_refused(run_cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "UTF-8" in result.stderr
 
 
-def test_demo_runs_the_main_job_and_can_run_again(run_cli: Cli) -> None:
-    first = run_cli("demo")
-    assert first.exit_code == 0, first.stderr
-    assert "30 new lift sets" in first.stdout
-    assert "80 files read, 80 new activities" in first.stdout
-    # The big last week: 70 km in 4 runs, each long run's GPX copy linked and counted once.
-    weeks = json.loads(run_cli("weekly", "demo-runner", "--weeks", "60", "--format", "json").stdout)
-    by_week = {w["week"]: w for w in weeks}
-    assert (by_week["2026-W47"]["distance_km"], by_week["2026-W47"]["runs"]) == (70.0, 4)
-    assert by_week["2026-W47"]["big_week"] is True
-    # Every Sunday run starts 23:30 in New York (Monday in UTC) and stays in its own week.
-    assert all(by_week[f"2026-W{n}"]["runs"] == 4 for n in range(32, 48))
-    assert "R11" in first.stdout and "1 x 8 @ 65 kg" in first.stdout
-
-    again = run_cli("demo")
-    assert again.exit_code == 0, again.stderr
-    assert "0 new lift sets" in again.stdout and "0 new activities" in again.stdout
-
-
 def _cli_with(monkeypatch: pytest.MonkeyPatch, **env: str) -> Cli:
     for name in list(os.environ):
         if name.startswith("IRONMILES_") and name != "IRONMILES_SHARED_DIR":

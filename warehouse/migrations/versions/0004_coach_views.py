@@ -13,7 +13,7 @@ from warehouse.coach_security import disable_row_security, enable_row_security
 from warehouse.views import create_views, drop_views
 
 revision = "0004_coach_views"
-down_revision = "0007_scheduling"
+down_revision = "0008_strava_push"
 branch_labels = None
 depends_on = None
 
