@@ -37,7 +37,7 @@ from connectors.replay.strava_server import StravaReplay
 from connectors.replay.templates import garmin_templates, strava_templates
 from connectors.strava.client import StravaApp, StravaEndpoints
 from connectors.strava.oauth import exchange_code
-from engine.prescription.weeks import next_week
+from engine.prescription.weeks import week_of
 from engine.render import plan_ics, plan_markdown
 from flows.cli.common import TableCsvOrJson, console, err_console
 from flows.cli.weekly import show
@@ -217,7 +217,9 @@ def _report(
     with session_scope(engine) as session:
         row = get_athlete(session, athlete.name)
         report = link_report(session, row.id)
-        week = next_week(local_today(now, athlete.timezone))
+        # This week's session: the week after the season's big last week, planned from it (the
+        # nightly flow has planned next week too, from the week still running).
+        week = week_of(local_today(now, athlete.timezone))
         plan = refresh_and_plan_week(session, athlete.name, week, now=now)
         weeks = read_weekly_load(session, row.id, weeks=8)
     stored = ", ".join(f"{n} from {s}" for s, n in sorted(report.by_source.items()))
@@ -232,8 +234,8 @@ def _report(
             f"linked {', '.join(run.copies)}"
         )
     show(weeks, athlete.name, TableCsvOrJson.table)
-    console.rule(f"squat plan for {plan.week}")
-    markdown = plan_markdown(plan.athlete, plan.week, plan.prescription, plan.changes)
+    console.rule(f"squat plan for {plan.week}, after the big week")
+    markdown = plan_markdown(plan.athlete, plan.week, plan.prescription, plan.changes, plan.notice)
     sys.stdout.write(markdown)
     sys.stdout.flush()
     folder = home / "plans" / athlete.name
