@@ -29,7 +29,7 @@ $(UV):
 # SQLAlchemy, typer and rich again on each start (seconds).
 setup: $(UV)
 	$(UV) sync --frozen --quiet --compile-bytecode
-	.venv/bin/python -m compileall -q flows connectors engine warehouse
+	$${UV_PROJECT_ENVIRONMENT:-.venv}/bin/python -m compileall -q flows connectors engine warehouse
 
 # Which interpreter (and so which garminconnect) the commands use.
 python:

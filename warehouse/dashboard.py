@@ -10,7 +10,8 @@ parameter; no text from a request is ever put into SQL.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Date, Float, Integer, String, bindparam, text
 from sqlalchemy.orm import Session
@@ -30,6 +31,8 @@ class WeekPoint:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AthleteSummary:
+    week_start: date
+    """The Monday of this week on the athlete's own wall clock (never UTC's)."""
     athlete_id: int
     name: str
     this_week: WeekPoint | None
@@ -53,20 +56,27 @@ class PlanVersion:
     changes: list[str]
 
 
-def coach_athletes(session: Session, coach_id: int, *, as_of: date) -> list[AthleteSummary]:
-    """The coach's athletes, by name, with this week's and last week's load (as of `as_of`)."""
+def local_monday(now: datetime, zone: str) -> date:
+    """The Monday of the ISO week that holds `now` on the wall clock of `zone`."""
+    today = now.astimezone(ZoneInfo(zone)).date()
+    return today - timedelta(days=today.weekday())
+
+
+def coach_athletes(session: Session, coach_id: int, *, now: datetime) -> list[AthleteSummary]:
+    """The coach's athletes, by name, with this week's and last week's load: the weeks of each
+    athlete's own calendar at `now` (a Sunday evening in New York is Monday in UTC)."""
     rows = session.execute(
         text(
-            "SELECT o.athlete_id, o.athlete, o.next_race, o.next_race_date, o.next_race_priority,"
-            " o.plan_week, o.plan_line, o.share_strava_with_coach"
+            "SELECT o.athlete_id, o.athlete, o.timezone, o.next_race, o.next_race_date,"
+            " o.next_race_priority, o.plan_week, o.plan_line, o.share_strava_with_coach"
             " FROM athlete_overview_v o JOIN athletes a ON a.id = o.athlete_id"
             " WHERE a.coach_id = :coach_id ORDER BY o.athlete"
         ).columns(next_race_date=Date, share_strava_with_coach=Boolean),
         {"coach_id": coach_id},
     ).all()
-    monday = as_of - timedelta(days=as_of.weekday())
     summaries = []
     for row in rows:
+        monday = local_monday(now, row.timezone)
         weeks = {
             w.week_start: w
             for w in athlete_weeks(
@@ -76,6 +86,7 @@ def coach_athletes(session: Session, coach_id: int, *, as_of: date) -> list[Athl
         summaries.append(
             AthleteSummary(
                 athlete_id=row.athlete_id,
+                week_start=monday,
                 name=row.athlete,
                 this_week=weeks.get(monday),
                 last_week=weeks.get(monday - timedelta(weeks=1)),
@@ -129,12 +140,17 @@ def athlete_weeks(
     ]
 
 
-def coach_athlete_id(session: Session, coach_id: int, name: str) -> int | None:
-    """The id of the coach's athlete of that name; None for anyone else's (or nobody's)."""
-    return session.execute(
-        text("SELECT a.id FROM athletes a WHERE a.coach_id = :coach_id AND a.name = :name"),
+def coach_athlete(session: Session, coach_id: int, name: str) -> tuple[int, str] | None:
+    """(id, time zone) of the coach's athlete of that name; None for anyone else's (or
+    nobody's)."""
+    row = session.execute(
+        text(
+            "SELECT a.id, a.timezone FROM athletes a"
+            " WHERE a.coach_id = :coach_id AND a.name = :name"
+        ),
         {"coach_id": coach_id, "name": name},
-    ).scalar_one_or_none()
+    ).one_or_none()
+    return None if row is None else (row.id, row.timezone)
 
 
 def plan_versions(session: Session, coach_id: int, athlete_id: int) -> list[PlanVersion]:

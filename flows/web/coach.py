@@ -20,7 +20,13 @@ from sqlalchemy import Engine
 from flows.web.charts import load_chart_svg
 from flows.web.pages import athlete_page, dashboard_page, login_page
 from warehouse.coaches import coach_for_token
-from warehouse.dashboard import athlete_weeks, coach_athlete_id, coach_athletes, plan_versions
+from warehouse.dashboard import (
+    athlete_weeks,
+    coach_athlete,
+    coach_athletes,
+    local_monday,
+    plan_versions,
+)
 from warehouse.db import session_scope
 from warehouse.models import Coach
 
@@ -80,16 +86,20 @@ def dashboard(
     if coach is None:
         return _login(401, "Log in with your dashboard token." if ironmiles_coach is None else
                       "Wrong token: use the one `ironmiles coach add` printed.")  # fmt: skip
-    today = datetime.now(UTC).date()  # the composition root reads the clock
-    monday = today - timedelta(days=today.weekday())
-    first = monday - timedelta(weeks=CHART_WEEKS - 1)
+    now = datetime.now(UTC)  # the composition root reads the clock
     with session_scope(_engine(request)) as session:
-        summaries = coach_athletes(session, coach.id, as_of=today)
+        summaries = coach_athletes(session, coach.id, now=now)
         shown = [
             (
                 s,
                 load_chart_svg(
-                    athlete_weeks(session, coach.id, s.athlete_id, first=first, last=monday),
+                    athlete_weeks(
+                        session,
+                        coach.id,
+                        s.athlete_id,
+                        first=s.week_start - timedelta(weeks=CHART_WEEKS - 1),
+                        last=s.week_start,
+                    ),
                     f"{s.name}: km and strength volume load",
                 ),
             )
@@ -108,15 +118,15 @@ def athlete(
     coach = _coach(request, ironmiles_coach)
     if coach is None:
         return _login(401, "Log in with your dashboard token.")
-    today = datetime.now(UTC).date()
-    monday = today - timedelta(days=today.weekday())
     with session_scope(_engine(request)) as session:
-        athlete_id = coach_athlete_id(session, coach.id, name)
-        if athlete_id is None:
+        found = coach_athlete(session, coach.id, name)
+        if found is None:
             return HTMLResponse(
                 "<!doctype html><title>not found</title><p>No such athlete of yours.</p>",
                 status_code=404,
             )
+        athlete_id, zone = found
+        monday = local_monday(datetime.now(UTC), zone)  # the athlete's week, not UTC's
         points = athlete_weeks(
             session, coach.id, athlete_id, first=monday - timedelta(weeks=weeks - 1), last=monday
         )
