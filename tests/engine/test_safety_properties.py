@@ -79,8 +79,10 @@ params = st.builds(
 
 def cap_of(plan: Prescription, state: AthleteState, p: RuleParams) -> float:
     """The doc's cap for what was prescribed: cap_ratio x body weight (x single_leg_factor for a
-    single-leg variant) on the working weight, or on its Epley e1RM at the prescribed reps and
-    reps in reserve when `cap_basis=e1rm`."""
+    single-leg variant) on the working weight, or on its Epley e1RM when `cap_basis=e1rm`: at
+    the prescribed reps in reserve and reps, counting the reps at least as a normal session's
+    (a reduced session's fewer reps must not loosen the cap), and never looser than the normal
+    session's cap (params reps at target_rir_min)."""
     assert state.body_weight_kg is not None
     assert plan.variant is not None
     assert plan.reps is not None
@@ -89,7 +91,9 @@ def cap_of(plan: Prescription, state: AthleteState, p: RuleParams) -> float:
     if is_single_leg(plan.variant):
         cap *= p.single_leg_factor
     if p.cap_basis == "e1rm":
-        cap /= 1 + (plan.reps + plan.target_rir.low) / 30
+        session = 1 + (max(plan.reps, p.reps) + plan.target_rir.low) / 30
+        normal = 1 + (p.reps + p.target_rir_min) / 30
+        cap /= max(session, normal)
     return cap
 
 
@@ -124,9 +128,18 @@ def test_a_history_under_the_cap_is_never_cut(state: AthleteState, p: RuleParams
     uncut = dataclasses.replace(state, body_weight_kg=None)
     free = prescribe(uncut, p).weight_kg
     assert free is not None
-    if free <= cap_of(plan, state, p):
+    cap = cap_of(plan, state, p)
+    if free <= cap:
         assert not safety
-        assert plan.weight_kg == free
+        assert plan.weight_kg <= free
+        # A history above the cap (e.g. a single-leg load whose bilateral equivalent passes it)
+        # is held at the cap before a re-entry or a reduction scales it: lower, never higher.
+        # Under the cap in the same variant, the cap changes nothing.
+        history = state.squats
+        if history is None or (
+            history.variant == plan.variant and history.working_weight_kg <= cap
+        ):
+            assert plan.weight_kg == free
     else:
         assert plan.weight_kg <= cap_of(plan, state, p) + 1e-9
 

@@ -123,8 +123,9 @@ def cap_kg(
         factor = epley_factor(params.reps, params.target_rir_min)
         if reps is not None and rir is not None:
             # Never looser than the normal session's cap: fewer reps in a reduced session
-            # must not let a closer race raise the weight.
-            factor = max(factor, epley_factor(reps, rir))
+            # must not let a closer race raise the weight, so the reps count at least as many
+            # as a normal session's, at the prescribed session's (stricter) RIR.
+            factor = max(factor, epley_factor(max(reps, params.reps), rir))
         cap /= factor
     if single_leg:
         cap *= params.single_leg_factor
