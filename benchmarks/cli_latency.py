@@ -3,7 +3,7 @@
 Builds a small warehouse in a temporary IRONMILES_HOME (`ironmiles init`, then `ironmiles demo`:
 one athlete, a season of watch files, lifts and a race), then times, as a user runs them:
 
-  ironmiles --help | athlete list | weekly demo-runner | plan demo-runner
+  ironmiles --help | athlete list | weekly demo-kai | plan demo-kai
 
 next to the interpreter's own start-up (`python -c pass`) and `python -c "import typer, rich"`,
 all in the same run and round-robin (one of each, ten times over), so a machine that is busy
@@ -28,7 +28,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
-ATHLETE = "demo-runner"  # the demo's athlete
+ATHLETE = "demo-kai"  # the demo's athlete
 
 BASELINES = {
     "python -c pass": [str(VENV_BIN / "python"), "-c", "pass"],
