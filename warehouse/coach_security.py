@@ -58,20 +58,33 @@ POLICIES = {
 }
 
 # Whether a week counts a Strava-only run. SECURITY DEFINER because the answer depends on rows
-# the caller may not see (that is the point); it returns one boolean and nothing of the rows.
+# the caller may not see (that is the point); it returns one boolean and nothing of the rows, and
+# only for the calling coach's own athletes: for anyone else's it is NULL, so calling it directly
+# cannot probe another coach's athlete week by week. Inside a SECURITY DEFINER function
+# current_user is the owner, so the caller is the role set by SET ROLE, else the login role.
 STRAVA_WEEK_FUNCTION = """
-CREATE FUNCTION ironmiles_strava_week(p_athlete integer, p_week_start date) RETURNS boolean
+CREATE OR REPLACE FUNCTION ironmiles_strava_week(p_athlete integer, p_week_start date)
+RETURNS boolean
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema} AS $$
-  SELECT EXISTS (
-    SELECT 1 FROM activities s
-    WHERE s.athlete_id = p_athlete AND s.source = 'strava' AND s.sport = 'run'
-      AND s.canonical_id = s.id AND s.local_date BETWEEN p_week_start AND p_week_start + 6)
+  SELECT CASE WHEN EXISTS (
+      SELECT 1 FROM athletes a JOIN coaches c ON c.id = a.coach_id
+      WHERE a.id = p_athlete AND c.role_name = COALESCE(
+        NULLIF(current_setting('role'), 'none'), session_user::text))
+    THEN EXISTS (
+      SELECT 1 FROM activities s
+      WHERE s.athlete_id = p_athlete AND s.source = 'strava' AND s.sport = 'run'
+        AND s.canonical_id = s.id AND s.local_date BETWEEN p_week_start AND p_week_start + 6)
+  END
 $$"""
 
 
-def enable_row_security(connection: Connection) -> None:
+def create_strava_week_function(connection: Connection) -> None:
     schema = connection.execute(text("SELECT quote_ident(current_schema())")).scalar_one()
     connection.execute(text(STRAVA_WEEK_FUNCTION.format(schema=schema)))
+
+
+def enable_row_security(connection: Connection) -> None:
+    create_strava_week_function(connection)
     for table, condition in POLICIES.items():
         connection.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         connection.execute(

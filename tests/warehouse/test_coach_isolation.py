@@ -185,3 +185,22 @@ def test_coach_remove_drops_the_role(
         assert jon.execute("SELECT name FROM athletes").fetchall() == [("bo",)]
     again = run_cli("coach", "add", "jon")
     assert again.exit_code == 2 and "already has the database role" in again.stderr
+
+
+def test_the_strava_week_function_answers_only_for_own_athletes(
+    coaches: tuple[Season, dict[str, str]], warehouse_engine: Engine
+) -> None:
+    """The policy's SECURITY DEFINER helper is callable by every coach (policies run as the
+    caller); called directly with another coach's athlete it must say nothing, or a coach could
+    probe, week by week, whether that athlete ran with Strava."""
+    season, dsns = coaches
+    ids = athlete_ids(warehouse_engine)
+    probe = "SELECT ironmiles_strava_week(%s, %s)"
+    with psycopg.connect(dsns["jon"], autocommit=True) as jon:
+        assert jon.execute(probe, [ids["ana"], season.strava_week]).fetchone() == (None,)
+        assert jon.execute(probe, [ids["al"], season.garmin_week]).fetchone() == (None,)
+        assert jon.execute(probe, [ids["bo"], season.strava_week]).fetchone() == (True,)
+    with psycopg.connect(dsns["marta"], autocommit=True) as marta:
+        assert marta.execute(probe, [ids["ana"], season.strava_week]).fetchone() == (True,)
+        assert marta.execute(probe, [ids["ana"], season.garmin_week]).fetchone() == (False,)
+        assert marta.execute(probe, [ids["bo"], season.strava_week]).fetchone() == (None,)
