@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from connectors.records import Activity, LiftSet
@@ -73,7 +73,9 @@ _LOG: Table = ImportLog.__table__  # type: ignore[assignment]
 _SEEN = (
     select(_LOG.c.id)
     .where(_LOG.c.athlete_id == bindparam("athlete_id"), _LOG.c.kind == LOG_KIND)
-    .where(_LOG.c.sha256 == bindparam("sha256"), _LOG.c.status.in_(_STORED_STATUSES))
+    .where(_LOG.c.sha256 == bindparam("sha256"))
+    # OR of equalities, not IN: a constant IN list is re-expanded at every execution.
+    .where(or_(*(_LOG.c.status == status for status in _STORED_STATUSES)))
     .limit(1)
 )
 
