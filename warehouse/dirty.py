@@ -11,31 +11,29 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql import Executable
 
 from warehouse.models import DirtyAthlete
+from warehouse.upsert import dialect_insert
 
 _TABLE: Table = DirtyAthlete.__table__  # type: ignore[assignment]
-
-
-def _mark_statement(dialect: str) -> Insert:
-    # The table, not the mapped class: an ORM-enabled insert takes the ORM's bulk path, 5x slower.
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(_TABLE)
-    marked: Insert = statement.values(athlete_id=bindparam("athlete_id")).on_conflict_do_update(
-        index_elements=["athlete_id"], set_={"marked_at": func.now()}
-    )
-    return marked
-
-
-# Built once per database kind: every stored file marks its athlete.
-_MARK = {dialect: _mark_statement(dialect) for dialect in ("postgresql", "sqlite")}
+# Built once per database kind (every stored file marks its athlete), on first use: building
+# both at import would import PostgreSQL's dialect into every SQLite command.
+_MARK: dict[str, Executable] = {}
 
 
 def mark_dirty(session: Session, athlete_id: int) -> None:
-    session.execute(_MARK[session.get_bind().dialect.name], {"athlete_id": athlete_id})
+    dialect = session.get_bind().dialect.name
+    statement = _MARK.get(dialect)
+    if statement is None:
+        # The table, not the mapped class: an ORM-enabled insert takes the ORM's bulk path.
+        statement = _MARK[dialect] = (
+            dialect_insert(session, _TABLE)
+            .values(athlete_id=bindparam("athlete_id"))
+            .on_conflict_do_update(index_elements=["athlete_id"], set_={"marked_at": func.now()})
+        )
+    session.execute(statement, {"athlete_id": athlete_id})
 
 
 def dirty_athletes(session: Session) -> dict[int, datetime]:

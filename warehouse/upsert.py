@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, Table, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
+
+def dialect_insert(session: Session, table: Any) -> PostgresInsert | SqliteInsert:
+    """An INSERT into `table` (a model or a Table) that takes the session's database's ON
+    CONFLICT clauses. Only that database's dialect is imported: PostgreSQL's imports every one
+    of its drivers' modules, which a command on the SQLite warehouse would pay for at start."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
+
 
 # Built statements by their shape. Building one (its `excluded` alias copies every column) costs
 # more than executing it; an import runs the same few shapes once per file, thousands of times.
@@ -45,14 +61,13 @@ def upsert_rows(
              tuple(sorted((overlays or {}).items())), tuple(returning))  # fmt: skip
     statement = _STATEMENTS.get(shape)
     if statement is None:
-        statement = _STATEMENTS[shape] = _statement(shape)
+        statement = _STATEMENTS[shape] = _statement(dialect_insert(session, table), shape)
     result = session.execute(statement, [dict(row) for row in rows])
     return result.all() if returning else []
 
 
-def _statement(shape: tuple[Any, ...]) -> Executable:
-    dialect, table, key, update, unless_set, overlays, returning = shape
-    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+def _statement(statement: PostgresInsert | SqliteInsert, shape: tuple[Any, ...]) -> Executable:
+    _, table, key, update, unless_set, overlays, returning = shape
     if update:
         kept = dict(overlays)
         excluded = statement.excluded
