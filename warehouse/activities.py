@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from connectors.records import Activity
@@ -105,18 +105,19 @@ def store_activities(
             for row in rows
             if row["source_id"] in before and _changed(before[row["source_id"]], row)
         )
-        upsert_rows(
+        # Every row given is inserted or updated, so RETURNING gives every id: no second look-up.
+        after = upsert_rows(
             session,
-            ActivityRow.__table__,  # type: ignore[arg-type]
+            _TABLE,
             rows,
             key=("athlete_id", "source", "source_id"),
             update=SOURCE_COLUMNS,
             # A person's sport wins over the source's, on every re-import and re-sync.
             overlays={"sport": "corrected_sport"},
+            returning=("source_id", "id"),
         )
-        after = _ids(session, athlete_id, source, [a.source_id for a in group])
-        ids.update(after)
-        added.extend(after[sid] for sid in after if sid not in before)
+        ids.update({row.source_id: row.id for row in after})
+        added.extend(row.id for row in after if row.source_id not in before)
     _make_new_rows_canonical(session, added)
     links = relink_around(session, athlete_id, [a.start_utc for a in activities])
     mark_dirty(session, athlete_id)
@@ -125,21 +126,41 @@ def store_activities(
     )
 
 
+# The statements an import runs for every file, built once: building a statement costs several
+# times what running it does (benchmarks/import_files.py). Core columns, not ORM attributes, so
+# execution skips the ORM's compile step too.
+_TABLE: Table = ActivityRow.__table__  # type: ignore[assignment]
+_STORED = select(_TABLE.c.id, _TABLE.c.source_id, _TABLE.c.corrected_sport,
+                 *(_TABLE.c[name] for name in SOURCE_COLUMNS)).where(
+    _TABLE.c.athlete_id == bindparam("athlete_id"), _TABLE.c.source == bindparam("source"),
+    _TABLE.c.source_id.in_(bindparam("source_ids", expanding=True)),
+)  # fmt: skip
+_IDS = select(_TABLE.c.source_id, _TABLE.c.id).where(
+    _TABLE.c.athlete_id == bindparam("athlete_id"), _TABLE.c.source == bindparam("source"),
+    _TABLE.c.source_id.in_(bindparam("source_ids", expanding=True)),
+)  # fmt: skip
+_MAKE_CANONICAL = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(canonical_id=_TABLE.c.id)
+)
+_CHUNK = 500
+"""Ids per IN list, well within every database's parameter limit."""
+
+
 def _stored(
     session: Session, athlete_id: int, source: str, source_ids: list[str]
 ) -> dict[str, Any]:
-    """The stored source values of these activities (to tell an edited re-import apart). A new
-    file's activities are not stored yet: then only the cheap id lookup runs."""
-    existing = _ids(session, athlete_id, source, source_ids)
-    if not existing:
-        return {}
-    columns = [getattr(ActivityRow, name) for name in SOURCE_COLUMNS]
-    rows = session.execute(
-        select(ActivityRow.id, ActivityRow.source_id, ActivityRow.corrected_sport, *columns).where(
-            ActivityRow.id.in_(list(existing.values()))
-        )
-    )
-    return {row.source_id: row for row in rows}
+    """The stored source values of these activities (to tell an edited re-import apart)."""
+    found: dict[str, Any] = {}
+    for start in range(0, len(source_ids), _CHUNK):
+        rows = session.execute(
+            _STORED,
+            {"athlete_id": athlete_id, "source": source,
+             "source_ids": source_ids[start : start + _CHUNK]},
+        )  # fmt: skip
+        found.update({row.source_id: row for row in rows})
+    return found
 
 
 def _changed(stored: Any, row: dict[str, Any]) -> bool:
@@ -152,26 +173,25 @@ def _changed(stored: Any, row: dict[str, Any]) -> bool:
     return False
 
 
-def _ids(session: Session, athlete_id: int, source: str, source_ids: list[str]) -> dict[str, int]:
+def activity_ids(
+    session: Session, athlete_id: int, source: str, source_ids: Sequence[str]
+) -> dict[str, int]:
+    """source_id -> warehouse id of the athlete's stored activities among `source_ids`."""
     found: dict[str, int] = {}
-    for start in range(0, len(source_ids), 500):
+    for start in range(0, len(source_ids), _CHUNK):
         rows = session.execute(
-            select(ActivityRow.source_id, ActivityRow.id)
-            .where(ActivityRow.athlete_id == athlete_id)
-            .where(ActivityRow.source == source)
-            .where(ActivityRow.source_id.in_(source_ids[start : start + 500]))
-        )
+            _IDS,
+            {"athlete_id": athlete_id, "source": source,
+             "source_ids": list(source_ids[start : start + _CHUNK])},
+        )  # fmt: skip
         found.update({source_id: row_id for source_id, row_id in rows})
     return found
 
 
 def _make_new_rows_canonical(session: Session, new_ids: list[int]) -> None:
     """A new activity is its own canonical copy until duplicate linking says otherwise."""
-    for start in range(0, len(new_ids), 500):
-        chunk = new_ids[start : start + 500]
-        session.query(ActivityRow).filter(ActivityRow.id.in_(chunk)).update(
-            {ActivityRow.canonical_id: ActivityRow.id}, synchronize_session=False
-        )
+    for start in range(0, len(new_ids), _CHUNK):
+        session.execute(_MAKE_CANONICAL, {"ids": new_ids[start : start + _CHUNK]})
 
 
 def list_activities(

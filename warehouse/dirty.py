@@ -10,22 +10,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Table, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from warehouse.models import DirtyAthlete
+from warehouse.upsert import dialect_insert
+
+_TABLE: Table = DirtyAthlete.__table__  # type: ignore[assignment]
+# Built once per database kind (every stored file marks its athlete), on first use: building
+# both at import would import PostgreSQL's dialect into every SQLite command.
+_MARK: dict[str, Executable] = {}
 
 
 def mark_dirty(session: Session, athlete_id: int) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(DirtyAthlete).values(athlete_id=athlete_id)
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["athlete_id"], set_={"marked_at": func.now()}
+    dialect = session.get_bind().dialect.name
+    statement = _MARK.get(dialect)
+    if statement is None:
+        # The table, not the mapped class: an ORM-enabled insert takes the ORM's bulk path.
+        statement = _MARK[dialect] = (
+            dialect_insert(session, _TABLE)
+            .values(athlete_id=bindparam("athlete_id"))
+            .on_conflict_do_update(index_elements=["athlete_id"], set_={"marked_at": func.now()})
         )
-    )
+    session.execute(statement, {"athlete_id": athlete_id})
 
 
 def dirty_athletes(session: Session) -> dict[int, datetime]:

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from connectors.records import Activity, LiftSet
-from warehouse.activities import store_activities
+from warehouse.activities import activity_ids, store_activities
 from warehouse.import_log import log_import
 from warehouse.lifts import store_lift_sets
 from warehouse.models import Activity as ActivityRow
@@ -68,16 +68,21 @@ class FileOutcome:
     """The file was refused because nothing in it places it in a week."""
 
 
+_LOG: Table = ImportLog.__table__  # type: ignore[assignment]
+# Built once: every file runs it (see warehouse.activities for why statements are prebuilt).
+_SEEN = (
+    select(_LOG.c.id)
+    .where(_LOG.c.athlete_id == bindparam("athlete_id"), _LOG.c.kind == LOG_KIND)
+    .where(_LOG.c.sha256 == bindparam("sha256"))
+    # OR of equalities, not IN: a constant IN list is re-expanded at every execution.
+    .where(or_(*(_LOG.c.status == status for status in _STORED_STATUSES)))
+    .limit(1)
+)
+
+
 def already_imported(session: Session, athlete_id: int, sha256: str) -> bool:
     """Whether these exact bytes were stored for this athlete before."""
-    found = session.scalar(
-        select(ImportLog.id)
-        .where(ImportLog.athlete_id == athlete_id)
-        .where(ImportLog.kind == LOG_KIND)
-        .where(ImportLog.sha256 == sha256)
-        .where(ImportLog.status.in_(_STORED_STATUSES))
-        .limit(1)
-    )
+    found = session.scalar(_SEEN, {"athlete_id": athlete_id, "sha256": sha256})
     return found is not None
 
 
@@ -95,7 +100,7 @@ def store_parsed_file(
     known_ids = dict(stored.ids)
     missing = [a.source_id for a in parsed.activities if a.source_id not in known_ids]
     if missing:
-        known_ids.update(_ids_of(session, athlete_id, parsed.activities[0].source, missing))
+        known_ids.update(activity_ids(session, athlete_id, parsed.activities[0].source, missing))
     sets = store_lift_sets(session, athlete_id, parsed.lift_sets, activity_ids=known_ids)
 
     added = len(stored.added) + sets.added
@@ -120,11 +125,10 @@ def store_parsed_file(
         activities_added=len(stored.added),
         lift_sets_added=sets.added,
     )
-    # Only a file with an unknown sport or a missing distance needs a look at what was stored
-    # (a person's sport may stand over the file's); most files have neither.
-    doubtful = any(a.sport == "unknown" or not (a.distance_m or 0) > 0 for a in parsed.activities)
     unknown, no_distance = (
-        _unusable(session, ids) if doubtful and status != "duplicate" else ((), ())
+        _unusable(session, parsed.activities, known_ids, set(stored.added))
+        if status != "duplicate"
+        else ((), ())
     )
     return replace(
         outcome,
@@ -139,26 +143,42 @@ def activity_ids_of(session: Session, athlete_id: int, parsed: ParsedFile) -> tu
     """The stored ids of a parsed file's activities (for a duplicate, which stores nothing)."""
     if not parsed.activities:
         return ()
-    found = _ids_of(
+    found = activity_ids(
         session, athlete_id, parsed.activities[0].source, [a.source_id for a in parsed.activities]
     )
     return tuple(found[a.source_id] for a in parsed.activities if a.source_id in found)
 
 
-def _unusable(session: Session, ids: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """(sport unknown, no distance): the stored activities no total can use yet, as stored (a
-    person's sport included)."""
-    if not ids:
-        return (), ()
-    rows = session.execute(
-        select(ActivityRow.id, ActivityRow.sport, ActivityRow.distance_m).where(
-            ActivityRow.id.in_(ids)
+def _unusable(
+    session: Session, activities: Sequence[Activity], ids: dict[str, int], added: set[int]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """(sport unknown, no distance): the stored activities no total can use yet, as stored.
+
+    A new row holds what the file said; a row stored before may hold a person's sport instead
+    (the overlay wins over the file's), so only those are looked up, and only when the file's
+    own values leave a doubt (most files name their sport and distance)."""
+    sports: dict[int, tuple[str, float | None]] = {}
+    doubtful = []
+    for a in activities:
+        row_id = ids.get(a.source_id)
+        if row_id is None:
+            continue
+        sports[row_id] = (a.sport, a.distance_m)
+        if row_id not in added and (a.sport == "unknown" or not (a.distance_m or 0) > 0):
+            doubtful.append(row_id)
+    if doubtful:
+        rows = session.execute(
+            select(ActivityRow.id, ActivityRow.sport, ActivityRow.distance_m).where(
+                ActivityRow.id.in_(doubtful)
+            )
         )
-    ).all()
-    unknown = tuple(sorted(row.id for row in rows if row.sport == "unknown"))
+        sports.update({row.id: (row.sport, row.distance_m) for row in rows})
+    unknown = tuple(sorted(i for i, (sport, _) in sports.items() if sport == "unknown"))
     no_distance = tuple(
         sorted(
-            row.id for row in rows if row.sport in _MOVING_SPORTS and not (row.distance_m or 0) > 0
+            i
+            for i, (sport, distance) in sports.items()
+            if sport in _MOVING_SPORTS and not (distance or 0) > 0
         )
     )
     return unknown, no_distance
@@ -222,15 +242,3 @@ def _without_downgrades(
         )
     )
     return [a for a in activities if not (a.partial and a.source_id in whole)]
-
-
-def _ids_of(
-    session: Session, athlete_id: int, source: str, source_ids: list[str]
-) -> dict[str, int]:
-    rows = session.execute(
-        select(ActivityRow.source_id, ActivityRow.id)
-        .where(ActivityRow.athlete_id == athlete_id)
-        .where(ActivityRow.source == source)
-        .where(ActivityRow.source_id.in_(source_ids))
-    )
-    return {source_id: row_id for source_id, row_id in rows}

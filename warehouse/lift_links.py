@@ -22,17 +22,19 @@ copy across every re-sync, and deleted sets take no part in linking.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import dataclass, fields
+from datetime import date, datetime
 from difflib import SequenceMatcher
 from typing import Protocol, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from connectors.records import SOURCE_PREFERENCE
 from warehouse.dirty import mark_dirty
 from warehouse.errors import NotFound
-from warehouse.models import Athlete
+from warehouse.link_updates import changed_values, write_changes
+from warehouse.linking import lock_linking
 from warehouse.models import LiftSet as LiftSetRow
 
 
@@ -98,24 +100,44 @@ def group_day(sets: Sequence[S]) -> list[list[S]]:
     return groups
 
 
+@dataclass(slots=True)
+class _DaySet:
+    """What linking reads of a set (warehouse.link_updates: not the whole ORM row)."""
+
+    id: int
+    source: str
+    exercise: str
+    reps: int
+    weight_kg: float
+    session_id: int
+    set_index: int
+    performed_on: date
+    link_locked: bool
+    deleted_at: datetime | None
+    canonical_id: int | None
+
+
+_SETS: Table = LiftSetRow.__table__  # type: ignore[assignment]
+_ON_DAYS = select(*(_SETS.c[f.name] for f in fields(_DaySet))).where(
+    _SETS.c.athlete_id == bindparam("athlete_id"),
+    _SETS.c.performed_on.in_(bindparam("days", expanding=True)),
+)
+
+
 def relink_lift_days(session: Session, athlete_id: int, days: Iterable[date]) -> int:
     """Recompute the links among the athlete's sets on `days`; returns the rows changed."""
     wanted = sorted(set(days))
     if not wanted:
         return 0
     session.flush()
-    # One linker per athlete at a time (see warehouse.linking.relink_around for why this lock).
-    session.execute(
-        select(Athlete.id).where(Athlete.id == athlete_id).with_for_update(key_share=True)
-    )
+    lock_linking(session, athlete_id)  # one linker per athlete at a time
     changed = 0
     for start in range(0, len(wanted), 500):
-        rows = session.scalars(
-            select(LiftSetRow)
-            .where(LiftSetRow.athlete_id == athlete_id)
-            .where(LiftSetRow.performed_on.in_(wanted[start : start + 500]))
+        found = session.execute(
+            _ON_DAYS, {"athlete_id": athlete_id, "days": wanted[start : start + 500]}
         ).all()
-        by_day: dict[date, list[LiftSetRow]] = {}
+        rows = [_DaySet(*row) for row in found]
+        by_day: dict[date, list[_DaySet]] = {}
         for row in rows:
             if row.link_locked or row.deleted_at is not None:
                 if row.canonical_id != row.id:
@@ -129,20 +151,24 @@ def relink_lift_days(session: Session, athlete_id: int, days: Iterable[date]) ->
                     if row.canonical_id != group[0].id:
                         row.canonical_id = group[0].id
                         changed += 1
+        write_changes(session, LiftSetRow, changed_values(rows, found, ("canonical_id",)))
     if changed:
-        session.flush()
         mark_dirty(session, athlete_id)
     return changed
 
 
+# Built once: every imported strength file runs it. Any set without a canonical copy (a new one,
+# or one whose canonical set was removed: ON DELETE SET NULL) becomes its own.
+_MAKE_CANONICAL = (
+    update(_SETS)
+    .where(_SETS.c.athlete_id == bindparam("athlete"), _SETS.c.canonical_id.is_(None))
+    .values(canonical_id=_SETS.c.id)
+)
+
+
 def make_new_sets_canonical(session: Session, athlete_id: int) -> None:
     """A new set is its own canonical copy until linking says otherwise."""
-    session.execute(
-        update(LiftSetRow)
-        .where(LiftSetRow.athlete_id == athlete_id)
-        .where(LiftSetRow.canonical_id.is_(None))
-        .values(canonical_id=LiftSetRow.id)
-    )
+    session.execute(_MAKE_CANONICAL, {"athlete": athlete_id})
 
 
 def lift_set(session: Session, set_id: int) -> LiftSetRow:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from connectors.records import LiftSet
@@ -91,11 +91,11 @@ def store_lift_sets(
     ]
     upsert_rows(
         session,
-        LiftSetRow.__table__,  # type: ignore[arg-type]
+        _SETS,
         rows,
         key=("athlete_id", "source", "source_id"),
         update=SET_UPDATE_COLUMNS,
-        unless=LiftSetRow.__table__.c.edited_at.is_not(None),
+        unless_set="edited_at",
     )
     make_new_sets_canonical(session, athlete_id)
     relink_lift_days(session, athlete_id, {s.performed_on for s in sets})
@@ -110,6 +110,15 @@ def store_lift_sets(
     return StoredSets(added=added, unchanged=len(sets) - added)
 
 
+_SETS: Table = LiftSetRow.__table__  # type: ignore[assignment]
+_SESSIONS: Table = LiftSession.__table__  # type: ignore[assignment]
+# Built once: every imported strength file runs it (see warehouse.activities).
+_STORED_SET_IDS = select(_SETS.c.source_id).where(
+    _SETS.c.athlete_id == bindparam("athlete_id"), _SETS.c.source == bindparam("source"),
+    _SETS.c.source_id.in_(bindparam("source_ids", expanding=True)),
+)  # fmt: skip
+
+
 def _existing_source_ids(
     session: Session, athlete_id: int, sets: Sequence[LiftSet]
 ) -> set[tuple[str, str]]:
@@ -117,15 +126,12 @@ def _existing_source_ids(
     for source in {s.source for s in sets}:
         ids = [s.source_id for s in sets if s.source == source]
         for start in range(0, len(ids), 500):
-            found.update(
-                (source, source_id)
-                for source_id in session.scalars(
-                    select(LiftSetRow.source_id)
-                    .where(LiftSetRow.athlete_id == athlete_id)
-                    .where(LiftSetRow.source == source)
-                    .where(LiftSetRow.source_id.in_(ids[start : start + 500]))
-                )
-            )
+            chunk = {
+                "athlete_id": athlete_id,
+                "source": source,
+                "source_ids": ids[start : start + 500],
+            }
+            found.update((source, sid) for sid in session.scalars(_STORED_SET_IDS, chunk))
     return found
 
 
@@ -138,9 +144,10 @@ def _ensure_sessions(
     wanted: dict[tuple[str, str], LiftSet] = {}
     for s in sets:
         wanted.setdefault((s.source, session_key(s)), s)
-    upsert_rows(
+    # Every session given is inserted or updated, so RETURNING gives every id.
+    stored = upsert_rows(
         session,
-        LiftSession.__table__,  # type: ignore[arg-type]
+        _SESSIONS,
         [
             {
                 "athlete_id": athlete_id,
@@ -153,18 +160,9 @@ def _ensure_sessions(
         ],
         key=("athlete_id", "source", "source_id"),
         update=("performed_on", "activity_id"),
+        returning=("source", "source_id", "id"),
     )
-    ids: dict[tuple[str, str], int] = {}
-    for source in {source for source, _ in wanted}:
-        keys = [key for s, key in wanted if s == source]
-        rows = session.execute(
-            select(LiftSession.source_id, LiftSession.id)
-            .where(LiftSession.athlete_id == athlete_id)
-            .where(LiftSession.source == source)
-            .where(LiftSession.source_id.in_(keys))
-        )
-        ids.update({(source, key): session_id for key, session_id in rows})
-    return ids
+    return {(row.source, row.source_id): row.id for row in stored}
 
 
 def body_weight_kg_on(session: Session, athlete: Athlete, day: date) -> float | None:

@@ -9,16 +9,71 @@ better source arriving later never loses it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from warehouse.dirty import mark_dirty
 from warehouse.duplicates import DEFAULT_RULE, group_duplicates
 from warehouse.errors import BadInput, NotFound
+from warehouse.link_updates import changed_values, write_changes
 from warehouse.models import Activity as ActivityRow
 from warehouse.models import Athlete
+
+_ATHLETES: Table = Athlete.__table__  # type: ignore[assignment]
+_LOCK = (
+    select(_ATHLETES.c.id)
+    .where(_ATHLETES.c.id == bindparam("athlete_id"))
+    .with_for_update(key_share=True)
+)
+
+
+@dataclass(slots=True)
+class _Near:
+    """What linking reads of an activity (warehouse.link_updates: not the whole ORM row)."""
+
+    id: int
+    source: str
+    source_id: str
+    sport: str
+    start_utc: datetime
+    elapsed_s: float | None
+    moving_s: float | None
+    link_locked: bool
+    canonical_id: int | None
+    deleted_at: datetime | None
+    corrected_distance_m: float | None
+
+
+_ACTIVITIES: Table = ActivityRow.__table__  # type: ignore[assignment]
+_DECIDED = ("canonical_id", "deleted_at", "corrected_distance_m")
+"""The columns linking may change."""
+_NEAR = select(*(_ACTIVITIES.c[f.name] for f in fields(_Near))).where(
+    _ACTIVITIES.c.athlete_id == bindparam("athlete_id"),
+    _ACTIVITIES.c.start_utc >= bindparam("since"),
+    _ACTIVITIES.c.start_utc <= bindparam("until"),
+)
+
+
+def lock_linking(session: Session, athlete_id: int) -> None:
+    """Take the athlete's linking lock until the transaction ends.
+
+    One linker per athlete at a time: two transactions storing the Garmin and the Strava copy
+    of one run at the same moment (the flow runs sources in parallel on PostgreSQL) must not
+    each miss the other's uncommitted row and leave both counted. Waiting here, the second
+    one's next statement sees the first one's committed copy. (mark_dirty's upsert happens to
+    serialise them today too; this does not rely on it.)
+    FOR NO KEY UPDATE, not FOR UPDATE: the rows just inserted hold FOR KEY SHARE locks on the
+    athlete (their foreign key), which FOR UPDATE would wait on, deadlocking two linkers.
+    SQLite has no row locks (the statement would be a plain SELECT, a wasted round trip per
+    imported file): there a writer holds the database's one write lock from BEGIN IMMEDIATE
+    (warehouse.db) to its commit, which serialises linkers already.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return
+    session.execute(_LOCK, {"athlete_id": athlete_id})
 
 
 def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime]) -> int:
@@ -30,23 +85,13 @@ def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime])
     if not starts:
         return 0
     session.flush()
-    # One linker per athlete at a time: two transactions storing the Garmin and the Strava copy
-    # of one run at the same moment (the flow runs sources in parallel on PostgreSQL) must not
-    # each miss the other's uncommitted row and leave both counted. Waiting here, the second
-    # one's next statement sees the first one's committed copy. (mark_dirty's upsert happens to
-    # serialise them today too; this does not rely on it.) SQLite has one writer anyway.
-    # FOR NO KEY UPDATE, not FOR UPDATE: the rows just inserted hold FOR KEY SHARE locks on the
-    # athlete (their foreign key), which FOR UPDATE would wait on, deadlocking two linkers.
-    session.execute(
-        select(Athlete.id).where(Athlete.id == athlete_id).with_for_update(key_share=True)
-    )
+    lock_linking(session, athlete_id)
     margin = DEFAULT_RULE.start_within
-    rows = session.scalars(
-        select(ActivityRow)
-        .where(ActivityRow.athlete_id == athlete_id)
-        .where(ActivityRow.start_utc >= min(starts) - margin)
-        .where(ActivityRow.start_utc <= max(starts) + margin)
-    ).all()
+    found = session.execute(
+        _NEAR, {"athlete_id": athlete_id, "since": min(starts) - margin,
+                "until": max(starts) + margin},
+    ).all()  # fmt: skip
+    rows = [_Near(*row) for row in found]
     changed = 0
     for row in rows:
         if row.link_locked and row.canonical_id != row.id:
@@ -72,8 +117,8 @@ def relink_around(session: Session, athlete_id: int, starts: Iterable[datetime])
             # the count, or a better source arriving later would silently undo it.
             canonical.corrected_distance_m = corrections[0]
             changed += 1
+    write_changes(session, ActivityRow, changed_values(rows, found, _DECIDED))
     if changed:
-        session.flush()
         mark_dirty(session, athlete_id)
     return changed
 
