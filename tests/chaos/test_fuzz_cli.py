@@ -40,14 +40,16 @@ API that does not answer, coach roles that need PostgreSQL): exit 1 with a reaso
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> CliWorld:
+def world(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> Iterator[CliWorld]:
     fit = shared_data / "garmin-fit_garth" / "12129115726_ACTIVITY.fit"
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("IRONMILES_")
              and k != "IRONMILES_SHARED_DIR"}  # fmt: skip
     try:
-        return CliWorld(tmp_path_factory.mktemp("cli-fuzz"), fit)
+        made = CliWorld(tmp_path_factory.mktemp("cli-fuzz"), fit)
     finally:
         os.environ.update(saved)
+    yield made
+    made.engine.dispose()
 
 
 def judge(outcome: Outcome, *, outside_world: bool = False) -> str:

@@ -13,6 +13,7 @@ import logging
 import random
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,12 +51,13 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
+def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{tmp_path / 'fuzz.db'}")
     upgrade(engine)
     with session_scope(engine) as session:
         add_athlete(session, AthleteProfile(name="ana", timezone="Europe/Ljubljana"))
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def test_corrupt_files_never_crash_nor_half_write(

@@ -10,7 +10,7 @@ Rerun: `.venv/bin/pytest -q tests/chaos/test_tokens.py -s` (figures in test-arti
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,10 +42,11 @@ def strava(fake_strava: FakeStrava, strava_templates: StravaTemplates) -> FakeSt
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Engine:
+def engine(tmp_path: Path) -> Iterator[Engine]:
     engine = make_engine(f"sqlite:///{tmp_path / 'tokens.db'}")
     upgrade(engine)
-    return engine
+    yield engine
+    engine.dispose()
 
 
 def _world_deps(
