@@ -6,6 +6,7 @@ raw dump of every table to tell "nothing was written" exactly."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +60,12 @@ class CliWorld:
             "IRONMILES_STRAVA_CLIENT_SECRET": "not-a-real-secret",
             "COLUMNS": "200",
         }
-        self.runner = CliRunner(env=self.env)
+        # Whatever IRONMILES_ settings the test process has are unset for the cases.
+        stray: dict[str, str | None] = {
+            name: None for name in os.environ
+            if name.startswith("IRONMILES_") and name != "IRONMILES_SHARED_DIR"
+        }  # fmt: skip
+        self.runner = CliRunner(env={**stray, **self.env})
         for args in (
             ["init"],
             ["athlete", "add", "ana", "--body-weight", "70", "--timezone", "Europe/Ljubljana"],
