@@ -9,10 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from connectors.errors import InputError, InputErrors
 from connectors.exercises import nearest_known_exercise, normalise_exercise
@@ -164,7 +164,7 @@ def parse_lift_csv(text: str, *, unit: Unit, today: date) -> list[LiftSet]:
     errors: list[InputError] = []
     seen: dict[tuple[date, str, int], int] = {}
     rows = 0
-    for row in reader:
+    for row in _rows(reader):
         line = reader.line_num
         rows += 1
         if rows > MAX_CSV_ROWS:
@@ -198,6 +198,22 @@ def parse_lift_csv(text: str, *, unit: Unit, today: date) -> list[LiftSet]:
     if not sets:
         raise InputError("file", "no rows", "add at least one set below the header", line=None)
     return sets
+
+
+def _rows(reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
+    """The reader's rows; a line the csv module cannot split (a field past its size limit,
+    usually an unclosed quote that swallows the rest of the file) is the user's input."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        line = reader.line_num
+        raise InputError(
+            "file",
+            "the CSV",
+            f'it cannot be read from here on ({error}); look for an unclosed quote (") on '
+            "that line or just before it",
+            line=line,
+        ) from None
 
 
 def _check_header(header: list[str]) -> None:

@@ -64,6 +64,10 @@ def _sdk_read(data: bytes, *, check_crc: bool) -> tuple[dict[str, list[Message]]
 
 
 def _describe(error: Exception) -> str:
+    if "FIT Runtime Error" not in str(error):
+        # The SDK itself tripped over the damage (a TypeError or IndexError deep in its
+        # decoder): its message says nothing to a user, so say what happened instead.
+        return f"damaged data the FIT decoder could not read ({type(error).__name__})"
     text = str(error).replace("FIT Runtime Error", "").strip(" ,")
     return text or type(error).__name__
 

@@ -91,6 +91,8 @@ class StravaReplay(ReplayService):
         self.subscriptions: dict[int, Json] = {}
         self._subscription_ids = itertools.count(120_000)
         self._nonce = itertools.count(1)
+        self._superseded: dict[str, str] = {}
+        """new access token -> the refresh token it replaces (valid until that one is used)"""
         self._usage: dict[str, list[int]] = {"read": [0, 0], "overall": [0, 0]}
         self._window: tuple[int, date] | None = None
 
@@ -182,6 +184,9 @@ class StravaReplay(ReplayService):
                 self._rate_headers(),
             )
         athlete = owner[0]
+        superseded = self._superseded.pop(token, None)
+        if superseded is not None:
+            self.refresh.pop(superseded, None)
         if path == "/api/v3/athlete/activities":
             self.calls["list"] += 1
             return json_response(self._list(athlete, request.args), headers=self._rate_headers())
@@ -302,8 +307,10 @@ class StravaReplay(ReplayService):
                 },
                 400,
             )
+        refresh_token = None
         if field_.get("grant_type") == "refresh_token":
-            athlete = self.refresh.pop(field_.get("refresh_token", ""), None)  # single use
+            refresh_token = field_.get("refresh_token", "")
+            athlete = self.refresh.get(refresh_token)
         else:
             athlete = self.codes.pop(field_.get("code", ""), None)
         if athlete is None:
@@ -317,6 +324,11 @@ class StravaReplay(ReplayService):
                 400,
             )
         tokens = self.issue_tokens(athlete)
+        if refresh_token is not None:
+            # As Strava does: the old refresh token stays valid until the new access token is
+            # first used, so a client that lost the answer (or died before storing it) can
+            # refresh again with the token it has.
+            self._superseded[tokens["access_token"]] = refresh_token
         return json_response(
             {
                 "token_type": "Bearer",

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import console, transaction
+from flows.cli.common import ROW_ID_MAX, console, transaction
 from flows.weekly_load import refresh_weekly_load
 from warehouse.linking import correct_distance, unlink
 from warehouse.sport_overlay import SETTABLE_SPORTS, set_sport
@@ -20,7 +20,9 @@ activity_app = typer.Typer(no_args_is_help=True, help="Activities: links and cor
 
 @activity_app.command("unlink")
 def activity_unlink(
-    activity_id: Annotated[int, typer.Argument(metavar="ID", help="The activity's id")],
+    activity_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The activity's id", min=1, max=ROW_ID_MAX)
+    ],
 ) -> None:
     """Undo a wrong duplicate link: the activity counts on its own from now on, for good."""
     with transaction() as session:
@@ -30,7 +32,9 @@ def activity_unlink(
 
 @activity_app.command("correct")
 def activity_correct(
-    activity_id: Annotated[int, typer.Argument(metavar="ID", help="The activity's id")],
+    activity_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The activity's id", min=1, max=ROW_ID_MAX)
+    ],
     distance_km: Annotated[float, typer.Option("--distance-km", help="The true distance in km")],
 ) -> None:
     """Set the true distance of an activity (a treadmill run, say); re-syncs keep it."""
@@ -44,7 +48,9 @@ def activity_correct(
 
 @activity_app.command("set-sport")
 def activity_set_sport(
-    activity_id: Annotated[int, typer.Argument(metavar="ID", help="The activity's id")],
+    activity_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The activity's id", min=1, max=ROW_ID_MAX)
+    ],
     sport: Annotated[str, typer.Argument(metavar="SPORT", help=", ".join(SETTABLE_SPORTS))],
 ) -> None:
     """Set an activity's sport (a file that named none, or named it wrong); re-imports and

@@ -150,6 +150,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+ROW_ID_MAX = 2**63 - 1
+"""The largest row id the warehouses store (a 64-bit integer): an id typed beyond it is bad
+input for the argument (typer says so, exit 2), not an OverflowError from the driver."""
+
+
 def utc_today() -> date:
     """Today's date (UTC), taken here at the composition root: the packages below get it passed."""
     return datetime.now(UTC).date()

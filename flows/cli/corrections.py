@@ -21,7 +21,7 @@ from connectors.manual import (
     weight_to_kg,
 )
 from flows.cli import common
-from flows.cli.common import console, transaction, utc_today
+from flows.cli.common import ROW_ID_MAX, console, transaction, utc_today
 from flows.cli.lifts import _unit
 from flows.cli.recompute import recompute
 from warehouse.athletes import get_athlete
@@ -35,9 +35,17 @@ from warehouse.corrections import (
 )
 from warehouse.lift_links import lift_set, unlink_lift
 
-SetId = Annotated[int, typer.Argument(metavar="ID", help="The set's id (`ironmiles lift list`)")]
+SetId = Annotated[
+    int,
+    typer.Argument(
+        metavar="ID", help="The set's id (`ironmiles lift list`)", min=1, max=ROW_ID_MAX
+    ),
+]
 ActivityId = Annotated[
-    int, typer.Argument(metavar="ID", help="The activity's id (`ironmiles activity list`)")
+    int,
+    typer.Argument(
+        metavar="ID", help="The activity's id (`ironmiles activity list`)", min=1, max=ROW_ID_MAX
+    ),
 ]
 
 
@@ -88,7 +96,7 @@ def lift_delete(
         if date is None:
             if exercise is not None:
                 raise InputError("--exercise", exercise, "give it with NAME --date D only")
-            if not target.strip().isdigit():
+            if not target.strip().isdigit() or not 1 <= int(target) <= ROW_ID_MAX:
                 raise InputError(
                     "ID", target, "give a set's id (`ironmiles lift list NAME`), or NAME --date D"
                 )

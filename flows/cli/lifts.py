@@ -30,6 +30,7 @@ from engine.errors import EngineError
 from engine.prescription import RuleParams, SetRow, implausible_reason
 from engine.prescription.plausibility import ignored_because
 from flows.cli.common import (
+    ROW_ID_MAX,
     TableOrJson,
     console,
     parse_option_date,
@@ -250,7 +251,9 @@ def lift_list(
 
 @lift_app.command("confirm")
 def lift_confirm(
-    set_id: Annotated[int, typer.Argument(metavar="ID", help="The set's id (`lift list`)")],
+    set_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The set's id (`lift list`)", min=1, max=ROW_ID_MAX)
+    ],
 ) -> None:
     """Confirm a set from a file or a sync (an implausible load, or the watch's guess of the
     exercise): it then counts in the plan as logged."""

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from flows.cli.common import TableOrJson, console, print_json, transaction
+from flows.cli.common import ROW_ID_MAX, TableOrJson, console, print_json, transaction
 from flows.cli.recompute import recompute
 from warehouse.athletes import get_athlete, races_of, remove_race
 
@@ -41,7 +41,9 @@ def race_list(
 
 
 def race_remove(
-    race_id: Annotated[int, typer.Argument(metavar="ID", help="The race's id (`race list`)")],
+    race_id: Annotated[
+        int, typer.Argument(metavar="ID", help="The race's id (`race list`)", min=1, max=ROW_ID_MAX)
+    ],
 ) -> None:
     """Remove a race; the next plan no longer tapers or skips for it."""
     with transaction() as session:

@@ -158,7 +158,8 @@ def test_expired_token_refreshed_and_saved_first(fake_strava: FakeStrava, clock:
     new = store.saves[0]
     assert new["refresh_token"] != old["refresh_token"]
     assert new["expires_at"] > clock().timestamp()
-    assert old["refresh_token"] not in fake_strava.refresh  # single use: only the saved one works
+    # The new access token was used, so only the saved refresh token works now.
+    assert old["refresh_token"] not in fake_strava.refresh
     drain(iter_activity_pages(api_for(fake_strava, store, clock), after=EPOCH))
     assert fake_strava.calls["token"] == 1
 
