@@ -127,6 +127,10 @@ def dask_runner(settings: Settings) -> Any | None:
             "threads_per_worker": 1,
             "processes": False,
             "dashboard_address": None,
+            # The scheduler still serves its health/metrics HTTP on 8787 unless told otherwise:
+            # a second cluster on the host (two runs at once) would warn and move. Loopback, any
+            # free port: nothing here is meant to be reached from outside.
+            "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"},
         }
     )
 
