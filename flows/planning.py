@@ -28,11 +28,11 @@ from engine.prescription.weeks import day_in_week, shift_week, week_monday, week
 from engine.render import Change, notice_line, plan_changes, plan_json
 from engine.render.changes import changes_text
 from flows.settings import Settings
-from flows.weekly_load import local_today, refresh_weekly_load
 from flows.workout_push import PushOutcome, push_with_settings
 from warehouse.athletes import get_athlete
 from warehouse.models import Athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
+from warehouse.refresh_due import athletes_due, local_today
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,7 +185,11 @@ def refresh_and_plan_week(
     then plan (one athlete: one refresh). Without `store` (a read-only warehouse) nothing is
     refreshed or stored: the plan uses the weekly load as last stored."""
     athlete = get_athlete(session, name)
-    if store:
+    if store and athlete.id in athletes_due(session, now=now):
+        # Loaded only when there is something to refresh: the weekly load's computation needs
+        # polars, which a plan made on current load does not pay for at start-up.
+        from flows.weekly_load import refresh_weekly_load
+
         refresh_weekly_load(session, now=now, only={athlete.id})
     return plan_week(session, name, week, now=now, store=store)
 

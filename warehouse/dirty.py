@@ -11,16 +11,14 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.models import DirtyAthlete
+from warehouse.upsert import dialect_insert
 
 
 def mark_dirty(session: Session, athlete_id: int) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(DirtyAthlete).values(athlete_id=athlete_id)
+    statement = dialect_insert(session, DirtyAthlete).values(athlete_id=athlete_id)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=["athlete_id"], set_={"marked_at": func.now()}

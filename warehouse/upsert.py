@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Table, func
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgresInsert
+    from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+
+
+def dialect_insert(session: Session, table: Any) -> PostgresInsert | SqliteInsert:
+    """An INSERT into `table` (a model or a Table) that takes the session's database's ON
+    CONFLICT clauses. Only that database's dialect is imported: PostgreSQL's imports every one
+    of its drivers' modules, which a command on the SQLite warehouse would pay for at start."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgres_insert
+
+        return postgres_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def upsert_rows(
@@ -32,8 +47,7 @@ def upsert_rows(
     """
     if not rows:
         return
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(table)
+    statement = dialect_insert(session, table)
     if update:
         kept = overlays or {}
         set_: dict[str, Any] = {

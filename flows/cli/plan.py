@@ -23,9 +23,9 @@ from flows.cli.common import (
 )
 from flows.planning import deliver_stored_plans, refresh_and_plan_week
 from flows.settings import load_settings
-from flows.weekly_load import local_today
 from warehouse.athletes import get_athlete
 from warehouse.db import is_read_only
+from warehouse.refresh_due import local_today
 
 
 class PlanFormat(StrEnum):
