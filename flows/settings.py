@@ -9,6 +9,8 @@ case): pydantic-settings cost every command a tenth of its start-up for these fe
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
@@ -22,8 +24,25 @@ def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("ironmiles", appauthor=False))
 
 
+@contextmanager
+def _no_pydantic_plugins() -> Iterator[None]:
+    """Builds a model without pydantic's validation plugins, as typer builds its own: finding
+    them reads the metadata of every installed distribution (a tenth of a start-up), and a
+    plugin that watches validation has no business seeing the secrets anyway."""
+    before = os.environ.get("PYDANTIC_DISABLE_PLUGINS")
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYDANTIC_DISABLE_PLUGINS"]
+        else:
+            os.environ["PYDANTIC_DISABLE_PLUGINS"] = before
+
+
 class Settings(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Built below, without plugins (defer_build: not as the class is made).
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     home: Path = Field(default_factory=_default_home)
     database_url: str | None = None
@@ -59,6 +78,10 @@ class Settings(BaseModel):
     def effective_database_url(self) -> str:
         """The configured URL, or the embedded default: a SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{self.home / 'ironmiles.db'}"
+
+
+with _no_pydantic_plugins():
+    Settings.model_rebuild(force=True)
 
 
 def _environment() -> dict[str, str]:
