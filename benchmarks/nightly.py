@@ -40,19 +40,14 @@ from cryptography.fernet import Fernet  # noqa: E402
 
 from connectors.errors import RateLimited  # noqa: E402
 from connectors.garmin.client import GarminEndpoints  # noqa: E402
+from connectors.replay.garmin_server import GarminReplay, garmin_item  # noqa: E402
+from connectors.replay.recordings import load_garmin_templates, load_strava_templates  # noqa: E402
+from connectors.replay.strava_server import StravaReplay, StravaTemplates, strava_item  # noqa: E402
 from connectors.source import RetryPolicy  # noqa: E402
 from connectors.strava.budget import WINDOW_S, StravaRateBudget  # noqa: E402
 from connectors.strava.client import StravaApp, StravaEndpoints  # noqa: E402
 from flows.nightly import InSequence, Night, TaskRunner, run_nightly  # noqa: E402
 from flows.source_runs import SyncConfig, SyncDeps  # noqa: E402
-from tests.servers import (  # noqa: E402
-    FakeGarmin,
-    FakeStrava,
-    GarminTemplates,
-    StravaTemplates,
-    garmin_item,
-    strava_item,
-)
 from warehouse.athletes import AthleteProfile, add_athlete  # noqa: E402
 from warehouse.db import make_engine, session_scope  # noqa: E402
 from warehouse.migrate import upgrade  # noqa: E402
@@ -64,7 +59,7 @@ NEW_DAYS = 2
 BACKFILL_ATHLETES = 1000
 
 
-def _deps(url: str, key: bytes, garmin: FakeGarmin, strava: FakeStrava) -> SyncDeps:
+def _deps(url: str, key: bytes, garmin: GarminReplay, strava: StravaReplay) -> SyncDeps:
     engine = make_engine(url)
     upgrade(engine)
     return SyncDeps(
@@ -82,7 +77,11 @@ def _deps(url: str, key: bytes, garmin: FakeGarmin, strava: FakeStrava) -> SyncD
 
 
 def _add_days(
-    garmin: FakeGarmin, strava: FakeStrava, templates: StravaTemplates, start: datetime, days: int
+    garmin: GarminReplay,
+    strava: StravaReplay,
+    templates: StravaTemplates,
+    start: datetime,
+    days: int,
 ) -> None:
     for n in range(ATHLETES):
         name = f"a{n:03d}"
@@ -106,11 +105,13 @@ def scale_night() -> None:
 
     from flows.nightly_flow import PrefectTasks
 
-    garmin = FakeGarmin(GarminTemplates.load(SHARED_DATA))
-    templates = StravaTemplates.load(SHARED_DATA)
+    garmin = GarminReplay(load_garmin_templates(SHARED_DATA))
+    templates = load_strava_templates(SHARED_DATA)
     # The application's real budget is the subject of part 2; here the server does not limit.
     unlimited = (10**6, 10**7)
-    strava = FakeStrava(lambda: datetime.now(UTC), read_limits=unlimited, overall_limits=unlimited)
+    strava = StravaReplay(
+        lambda: datetime.now(UTC), read_limits=unlimited, overall_limits=unlimited
+    )
     strava.templates = templates
     garmin.start()
     strava.start()

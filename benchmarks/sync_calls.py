@@ -30,19 +30,12 @@ from cryptography.fernet import Fernet  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from connectors.garmin.client import GarminEndpoints  # noqa: E402
+from connectors.replay.garmin_server import GarminReplay, exercise_sets_payload, garmin_item  # noqa: E402
+from connectors.replay.recordings import load_garmin_templates, load_strava_templates  # noqa: E402
+from connectors.replay.strava_server import StravaReplay, StravaTemplates, strava_item  # noqa: E402
 from connectors.strava.budget import StravaRateBudget  # noqa: E402
 from connectors.strava.client import StravaApp, StravaEndpoints  # noqa: E402
 from flows.source_runs import SyncConfig, SyncDeps, run_sync  # noqa: E402
-from tests.servers import (  # noqa: E402
-    FakeGarmin,
-    FakeStrava,
-    StravaTemplates,
-    exercise_sets_payload,
-    garmin_item,
-    load_garmin_templates,
-    load_strava_templates,
-    strava_item,
-)
 from warehouse.athletes import AthleteProfile, add_athlete  # noqa: E402
 from warehouse.db import make_engine, session_scope  # noqa: E402
 from warehouse.migrate import upgrade  # noqa: E402
@@ -69,7 +62,9 @@ class History:
     """Five runs and two strength sessions a week on Garmin; every run also on Strava (Garmin
     uploads it), plus a Strava-only ride every ten days."""
 
-    def __init__(self, garmin: FakeGarmin, strava: FakeStrava, templates: StravaTemplates) -> None:
+    def __init__(
+        self, garmin: GarminReplay, strava: StravaReplay, templates: StravaTemplates
+    ) -> None:
         self.garmin, self.strava, self.templates = garmin, strava, templates
         self.day = 0
 
@@ -103,9 +98,9 @@ class History:
 def main() -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
     clock = Clock(START + timedelta(days=DAYS, hours=10))
-    garmin = FakeGarmin(load_garmin_templates(SHARED_DATA))
+    garmin = GarminReplay(load_garmin_templates(SHARED_DATA))
     strava_templates = load_strava_templates(SHARED_DATA)
-    strava = FakeStrava(clock)
+    strava = StravaReplay(clock)
     garmin.start()
     strava.start()
     failures = 0

@@ -19,7 +19,6 @@ from engine.prescription import (
     Prescription,
     RaceDay,
     RuleParams,
-    SetRow,
     WeekLoad,
     prescribe,
     squat_inputs,
@@ -27,12 +26,13 @@ from engine.prescription import (
 from engine.prescription.weeks import day_in_week, shift_week, week_monday, week_of
 from engine.render import Change, notice_line, plan_changes, plan_json
 from engine.render.changes import changes_text
+from flows.lift_sets import engine_set
 from flows.settings import Settings
-from flows.weekly_load import local_today, refresh_weekly_load
 from flows.workout_push import PushOutcome, push_with_settings
 from warehouse.athletes import get_athlete
 from warehouse.models import Athlete
 from warehouse.plans import PlanInputs, StoredPlan, latest_plan, plan_inputs, store_plan
+from warehouse.refresh_due import athletes_due, local_today
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -62,20 +62,7 @@ def athlete_state(
     stored overrides no longer validate. `provisional`: the week before is still running."""
     params = RuleParams().with_overrides(inputs.rule_overrides)
     planned = day_in_week(week, inputs.gym_weekday - 1)
-    rows = [
-        SetRow(
-            performed_on=row.performed_on,
-            exercise=row.exercise,
-            set_index=row.set_index,
-            reps=row.reps,
-            weight_kg=row.weight_kg,
-            rir=row.rir,
-            warmup=row.warmup,
-            confirmed=row.confirmed,
-            exercise_guessed=row.exercise_guessed,
-        )
-        for row in inputs.squat_sets
-    ]
+    rows = [engine_set(stored) for stored in inputs.squat_sets]
     # Only sets that may drive a plan (plausible, or confirmed; not a watch guess unless the
     # athlete trusts it); the others are named in the plan with their ids (R16).
     squats = squat_inputs(rows, planned, inputs.body_weight_kg, params)
@@ -185,7 +172,11 @@ def refresh_and_plan_week(
     then plan (one athlete: one refresh). Without `store` (a read-only warehouse) nothing is
     refreshed or stored: the plan uses the weekly load as last stored."""
     athlete = get_athlete(session, name)
-    if store:
+    if store and athlete.id in athletes_due(session, now=now):
+        # Loaded only when there is something to refresh: the weekly load's computation needs
+        # polars, which a plan made on current load does not pay for at start-up.
+        from flows.weekly_load import refresh_weekly_load
+
         refresh_weekly_load(session, now=now, only={athlete.id})
     return plan_week(session, name, week, now=now, store=store)
 

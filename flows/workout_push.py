@@ -16,22 +16,26 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from connectors.errors import AuthExpired, ConnectorError, RateLimited
-from connectors.garmin.client import GarminApi, GarminEndpoints
 from connectors.garmin.workouts import SetBlock, StrengthSession, strength_workout_json
 from connectors.source import Sleep
 from engine.prescription.weeks import week_of
 from flows.settings import Settings
-from flows.weekly_load import local_today
-from warehouse.credentials import CredentialStore, CredentialUnreadable, cipher_from_key
 from warehouse.db import session_scope
 from warehouse.deliveries import LatestPlan, latest_plans, push_athletes, push_state, push_states
+from warehouse.refresh_due import local_today
 from warehouse.sync_state import finish_run
+
+# garminconnect (and its HTTP stack) and cryptography are loaded when a push is due: `ironmiles
+# plan` stores a plan through here, and an athlete who did not opt in costs it nothing.
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
+
+    from connectors.garmin.client import GarminApi, GarminEndpoints
 
 SOURCE = "garmin_workouts"
 SINGLE_LEG = frozenset({"bulgarian_split_squat"})
@@ -39,7 +43,7 @@ SINGLE_LEG = frozenset({"bulgarian_split_squat"})
 
 log = logging.getLogger("ironmiles.workout_push")
 
-ApiFor = Callable[[int], GarminApi]
+ApiFor = Callable[[int], "GarminApi"]
 """Builds the Garmin client of one athlete (by id) from their stored tokens."""
 
 
@@ -114,6 +118,8 @@ def push_workouts(
             (a.id, a.name, a.timezone)
             for a in push_athletes(session, None if only is None else set(only))
         ]
+    from warehouse.credentials import CredentialUnreadable
+
     outcomes = []
     for athlete_id, name, zone in athletes:
         outcome = PushOutcome(athlete=name)
@@ -214,6 +220,8 @@ def garmin_api_for(
     timeout_s: float = 20.0,
 ) -> ApiFor:
     """The Garmin client of an athlete from their encrypted tokens (as the sync builds it)."""
+    from connectors.garmin.client import GarminApi
+    from warehouse.credentials import CredentialStore
 
     def build(athlete_id: int) -> GarminApi:
         store = CredentialStore(engine, cipher, athlete_id, "garmin")
@@ -230,6 +238,9 @@ def push_with_settings(
     with session_scope(engine) as session:
         if not push_athletes(session, None if only is None else set(only)):
             return []
+    from connectors.garmin.client import GarminEndpoints
+    from warehouse.credentials import cipher_from_key
+
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     cipher = cipher_from_key(secret)
     endpoints = GarminEndpoints.from_base(settings.garmin_api_base)

@@ -13,14 +13,13 @@ from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Engine, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.athletes import get_athlete
 from warehouse.db import session_scope
 from warehouse.errors import BadInput, WarehouseError
 from warehouse.models import Athlete, Credential
+from warehouse.upsert import dialect_insert
 
 HOW_TO_MAKE_A_KEY = (
     'generate one with `python -c "from cryptography.fernet import Fernet; '
@@ -93,9 +92,7 @@ class CredentialStore:
     def save(self, tokens: Mapping[str, Any]) -> None:
         ciphertext = self._cipher.encrypt(json.dumps(dict(tokens), sort_keys=True).encode())
         with session_scope(self._engine) as session:
-            dialect = session.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            statement = insert(Credential).values(
+            statement = dialect_insert(session, Credential).values(
                 athlete_id=self.athlete_id, source=self.source, ciphertext=ciphertext
             )
             session.execute(

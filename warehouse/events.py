@@ -9,11 +9,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.models import Activity, Athlete, Event, Race, WeeklyLoad
+from warehouse.upsert import dialect_insert
 
 
 def record_event(
@@ -25,9 +24,8 @@ def record_event(
     payload: Mapping[str, Any],
 ) -> bool:
     """Record the event unless one with this dedupe key exists; True when it is new."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(Event)
+        dialect_insert(session, Event)
         .values(kind=kind, athlete_id=athlete_id, dedupe_key=dedupe_key, payload=dict(payload))
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(Event.id)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from connectors.records import LiftSet
+from connectors.records import LiftSet, RecordSource
 from warehouse.dirty import mark_dirty
 from warehouse.errors import NotFound
 from warehouse.events import record_lift_logged
@@ -45,6 +46,40 @@ class StoredSets:
 
     added: int
     unchanged: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StoredLiftSet:
+    """A stored lift set: the record (connectors.records.LiftSet, the one shape of a set that
+    connectors, warehouse and flows share) with its id in `lift_sets` and whether a person
+    vouched for it (`lift confirm`, or manual entry), which no source says."""
+
+    id: int
+    record: LiftSet
+    confirmed: bool = False
+
+
+def stored_lift_set(row: LiftSetRow) -> StoredLiftSet:
+    """The stored row as the record it was stored from (the one mapping back; the session's
+    own source id is not read back: a stored set knows its session by `session_id`)."""
+    record = LiftSet(
+        # Written from a record's source only (store_lift_sets), so it is one of them.
+        source=cast(RecordSource, row.source),
+        source_id=row.source_id,
+        performed_on=row.performed_on,
+        exercise=row.exercise,
+        set_index=row.set_index,
+        reps=row.reps,
+        weight_kg=row.weight_kg,
+        rir=row.rir,
+        rpe=row.rpe,
+        warmup=row.warmup,
+        notes=row.notes,
+        start_utc=row.start_utc,
+        raw=row.raw,
+        exercise_guessed=row.exercise_guessed,
+    )
+    return StoredLiftSet(id=row.id, record=record, confirmed=row.confirmed)
 
 
 def session_key(lift_set: LiftSet) -> str:

@@ -27,9 +27,9 @@ from sqlalchemy import (
     false,
     func,
 )
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 # A fixed naming convention keeps constraint names identical across databases and migrations.
 NAMING_CONVENTION = {
@@ -40,8 +40,22 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
-Payload = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+class Payload(TypeDecorator[Any]):
+    """JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite. Chosen when an engine
+    first uses it, so a SQLite warehouse never imports PostgreSQL's dialect (all of its drivers'
+    modules: a CLI start-up's cost)."""
+
+    impl = JSON
+    cache_ok = True
+    should_evaluate_none = True  # as JSON's: None is stored as JSON null, as it always was
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
 
 
 class Base(DeclarativeBase):

@@ -7,6 +7,7 @@ the history of a week's plan is kept; an unchanged re-plan writes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from connectors.records import EXPERIENCES, PRIORITIES, Experience, Priority
 from warehouse.errors import UnknownStoredValue
 from warehouse.lift_links import linked_copies
+from warehouse.lifts import StoredLiftSet, stored_lift_set
 from warehouse.models import (
     Activity,
     Athlete,
@@ -28,20 +30,6 @@ from warehouse.models import (
     Race,
     WeeklyLoad,
 )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SquatSetRow:
-    id: int
-    performed_on: date
-    exercise: str
-    set_index: int
-    reps: int
-    weight_kg: float
-    rir: int | None
-    warmup: bool
-    confirmed: bool = False
-    exercise_guessed: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,7 +63,8 @@ class PlanInputs:
     """ISO weekday, 1 = Monday ... 7 = Sunday."""
     rule_overrides: Mapping[str, Any]
     body_weight_kg: float | None
-    squat_sets: tuple[SquatSetRow, ...]
+    squat_sets: tuple[StoredLiftSet, ...]
+    """Each squat set once (its canonical copy), as the linked copies complete it."""
     last_week_load: LoadRow | None
     races: tuple[RaceRow, ...]
     history_start: date | None
@@ -156,18 +145,7 @@ def plan_inputs(
         rule_overrides=dict(athlete.rule_overrides or {}),
         body_weight_kg=measured if measured is not None else athlete.body_weight_kg,
         squat_sets=tuple(
-            SquatSetRow(
-                id=row.id,
-                performed_on=row.performed_on,
-                exercise=row.exercise,
-                set_index=row.set_index,
-                reps=row.reps,
-                weight_kg=row.weight_kg,
-                rir=rir[row.id],
-                warmup=row.warmup,
-                confirmed=row.confirmed or row.id in vouched,
-                exercise_guessed=row.exercise_guessed and row.id not in vouched,
-            )
+            _completed(stored_lift_set(row), rir=rir[row.id], vouched=row.id in vouched)
             for row in sets
             if row.session_id not in overruled
         ),
@@ -182,6 +160,15 @@ def plan_inputs(
         ),
         history_start=min(starts) if starts else None,
     )
+
+
+def _completed(stored: StoredLiftSet, *, rir: int | None, vouched: bool) -> StoredLiftSet:
+    """The canonical copy with what its linked copies add: their RIR where it has none, and a
+    person's word for the watch's guess of the exercise."""
+    record = dataclasses.replace(
+        stored.record, rir=rir, exercise_guessed=stored.record.exercise_guessed and not vouched
+    )
+    return dataclasses.replace(stored, record=record, confirmed=stored.confirmed or vouched)
 
 
 def _guesses_overruled_by_the_api(

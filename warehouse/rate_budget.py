@@ -7,17 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.models import RateBudgetWindow
+from warehouse.upsert import dialect_insert
 
 
 def _ensure(session: Session, app: str, window_start: datetime, limit: int) -> None:
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(
-        insert(RateBudgetWindow)
+        dialect_insert(session, RateBudgetWindow)
         .values(app=app, window_start=window_start, request_limit=limit, used=0)
         .on_conflict_do_nothing(index_elements=["app", "window_start"])
     )

@@ -15,8 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from warehouse.dirty import mark_dirty
@@ -32,6 +30,7 @@ from warehouse.models import (
     SyncState,
 )
 from warehouse.sync_state import finish_run, sync_state
+from warehouse.upsert import dialect_insert
 
 PUSH_KIND = "strava.push"
 STRAVA = "strava"
@@ -85,9 +84,8 @@ def record_push_event(
         body["outcome"] = "ignored: no athlete is connected to this Strava account"
     else:
         body["athlete"] = athlete.name
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
-        insert(Event)
+        dialect_insert(session, Event)
         .values(
             kind=PUSH_KIND,
             athlete_id=athlete.id if athlete else None,

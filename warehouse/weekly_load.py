@@ -1,7 +1,8 @@
-"""Weekly load's SQL: the columnar reads of the load inputs, the athletes due a refresh, and the
-writes of the materialised `weekly_load` table. The computation itself is the engine's; the
-composition (flows/weekly_load.py) reads here, computes there and writes here. The warehouse
-never imports the engine: callers pass the frame schemas they want, and frames come back.
+"""Weekly load's SQL: the columnar reads of the load inputs and the writes of the materialised
+`weekly_load` table; the athletes due a refresh are warehouse/refresh_due.py's (re-exported
+here). The computation itself is the engine's; the composition (flows/weekly_load.py) reads
+here, computes there and writes here. The warehouse never imports the engine: callers pass the
+frame schemas they want, and frames come back.
 
 Reads are columnar, never row objects: on PostgreSQL through ADBC, Arrow batches straight
 from the server into polars on a connection of their own, so they see committed data only
@@ -10,36 +11,26 @@ together). A COPY ... TO STDOUT on the session's connection was measured too: ps
 COPY data over one row at a time, which held it near 1 M rows/s where ADBC does better. On
 SQLite the raw connection of the session feeds polars. The writes go through the session's
 transaction, so readers see the old table or the new one, never half of each.
-
-An athlete is due a refresh when a writer marked it dirty (warehouse/dirty.py), or when its
-stored weeks end before the athlete's current week (a new week has begun: its zero row and
-the ratios that depend on it are due). "Current" is the athlete's own local date, from its
-time zone: a run at 23:30 in New York belongs to the New York day.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import polars as pl
-from sqlalchemy import Connection, delete, func, insert, make_url, select, tuple_
+from sqlalchemy import Connection, delete, insert, make_url, select, tuple_
 from sqlalchemy.orm import Session
 
-from warehouse.dirty import dirty_athletes
-from warehouse.models import Athlete, Base, WeeklyLoad
+from warehouse.models import Base, WeeklyLoad
+from warehouse.refresh_due import athlete_dates as athlete_dates
+from warehouse.refresh_due import athletes_due as athletes_due
+from warehouse.refresh_due import local_today as local_today
 
 FrameSchema = Mapping[str, pl.DataType]
 """Column name -> polars type of a frame read from (or written to) one table."""
 
 _KEY = ["athlete_id", "week_start"]
 _DELETE_BATCH = 5_000  # keys per DELETE: two parameters each, under SQLite's 32,766
-
-
-def local_today(now: datetime, zone: str) -> date:
-    """The date on the athlete's wall clock at `now` (an aware datetime)."""
-    return now.astimezone(ZoneInfo(zone)).date()
 
 
 # -- reads -------------------------------------------------------------------------------------
@@ -61,35 +52,6 @@ def read_athlete_frames(
     else:
         frames = _read_sqlite(connection, queries)
     return {name: _typed(frames[name], schema) for name, schema in tables.items()}
-
-
-def athletes_due(session: Session, *, now: datetime) -> dict[int, date]:
-    """athlete id -> its local date now, for every athlete that is dirty or whose stored
-    weeks end before its current week."""
-    dirty = set(dirty_athletes(session))
-    last_week = (
-        select(WeeklyLoad.athlete_id, func.max(WeeklyLoad.week_start).label("last"))
-        .group_by(WeeklyLoad.athlete_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Athlete.id, Athlete.timezone, last_week.c.last).outerjoin(
-            last_week, last_week.c.athlete_id == Athlete.id
-        )
-    )
-    due: dict[int, date] = {}
-    for athlete_id, zone, last in rows:
-        today = local_today(now, zone)
-        behind = last is not None and last < today - timedelta(days=today.weekday())
-        if athlete_id in dirty or behind:
-            due[athlete_id] = today
-    return due
-
-
-def athlete_dates(session: Session, *, now: datetime) -> dict[int, date]:
-    """athlete id -> its local date now, for every athlete (a full rebuild takes them all)."""
-    zones = session.execute(select(Athlete.id, Athlete.timezone)).all()
-    return {athlete_id: local_today(now, zone) for athlete_id, zone in zones}
 
 
 def read_weeks(

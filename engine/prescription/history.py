@@ -14,7 +14,8 @@ from engine.prescription.weeks import week_monday, week_of
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SetRow:
-    """One logged set, as the warehouse stores it (`lift_sets`)."""
+    """One logged set, the engine's own view of it (it imports no records: flows/lift_sets.py
+    maps the warehouse's connectors.records.LiftSet to this, in one place)."""
 
     performed_on: date
     exercise: str

@@ -27,7 +27,7 @@ from connectors.manual import (
     weight_to_kg,
 )
 from engine.errors import EngineError
-from engine.prescription import RuleParams, SetRow, implausible_reason
+from engine.prescription import RuleParams, implausible_reason
 from engine.prescription.plausibility import ignored_because
 from flows.cli.common import (
     ROW_ID_MAX,
@@ -38,6 +38,7 @@ from flows.cli.common import (
     transaction,
     utc_today,
 )
+from flows.lift_sets import engine_set
 from warehouse.athletes import get_athlete
 from warehouse.import_log import log_import
 from warehouse.lifts import (
@@ -46,6 +47,7 @@ from warehouse.lifts import (
     list_lift_sets,
     next_set_index,
     store_lift_sets,
+    stored_lift_set,
 )
 from warehouse.models import Athlete
 from warehouse.models import LiftSet as LiftSetRow
@@ -275,15 +277,7 @@ def _params_or_defaults(athlete: Athlete) -> RuleParams:
 
 def _held_back(row: LiftSetRow, body_weight_kg: float | None, params: RuleParams) -> str | None:
     """Why the plan leaves this set out until it is confirmed, or None (the engine decides)."""
-    return ignored_because(
-        SetRow(
-            performed_on=row.performed_on, exercise=row.exercise, set_index=row.set_index,
-            reps=row.reps, weight_kg=row.weight_kg, rir=row.rir, warmup=row.warmup,
-            confirmed=row.confirmed, exercise_guessed=row.exercise_guessed,
-        ),
-        body_weight_kg,
-        params,
-    )  # fmt: skip
+    return ignored_because(engine_set(stored_lift_set(row)), body_weight_kg, params)
 
 
 def _blank(value: object) -> str:

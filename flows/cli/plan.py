@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,13 +19,15 @@ from flows.cli.common import (
     exit_bad_input,
     open_warehouse,
     print_json,
-    transaction,
 )
-from flows.planning import deliver_stored_plans, refresh_and_plan_week
-from flows.settings import load_settings
-from flows.weekly_load import local_today
+from flows.planning import WeekPlan, deliver_stored_plans, refresh_and_plan_week
+from flows.settings import Settings, load_settings
 from warehouse.athletes import get_athlete
-from warehouse.db import is_read_only
+from warehouse.db import is_read_only, session_scope
+from warehouse.refresh_due import local_today
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class PlanFormat(StrEnum):
@@ -52,8 +54,27 @@ def plan(
         if week is not None:
             year, number = parse_week(week)
             week = f"{year}-W{number:02d}"
-        with transaction() as session:
-            store = not no_store
+    except EngineError as error:
+        exit_bad_input(str(error))
+    # One engine (and one revision check) for the plan and its delivery.
+    settings = load_settings()
+    engine = open_warehouse(settings)
+    try:
+        result, store = _plan(engine, name, week, now=now, store=not no_store)
+        if store:
+            _deliver(engine, settings, result.athlete_id, now)
+    finally:
+        engine.dispose()
+    _show(result, format)
+
+
+def _plan(
+    engine: Engine, name: str, week: str | None, *, now: datetime, store: bool
+) -> tuple[WeekPlan, bool]:
+    """The plan of `week` (next week on the athlete's wall clock when None), stored unless
+    `store` is False or the warehouse is read-only; and whether it was stored."""
+    try:
+        with session_scope(engine) as session:
             if store and is_read_only(session):
                 store = False
                 err_console.print(
@@ -68,8 +89,10 @@ def plan(
             result = refresh_and_plan_week(session, name, week, now=now, store=store)
     except EngineError as error:
         exit_bad_input(str(error))
-    if store:
-        _deliver(result.athlete_id, now)
+    return result, store
+
+
+def _show(result: WeekPlan, format: PlanFormat) -> None:
     if format is PlanFormat.json:
         print_json(result.payload)
     elif format is PlanFormat.ics:
@@ -92,18 +115,12 @@ def plan(
         )
 
 
-def _deliver(athlete_id: int, now: datetime) -> None:
+def _deliver(engine: Engine, settings: Settings, athlete_id: int, now: datetime) -> None:
     """The stored plan to the athlete's Garmin calendar when they opted in; a failure is kept
     (sync_state, workout_pushes) for the next run and said on stderr, the plan stands."""
-    settings = load_settings()
-    engine = open_warehouse(settings)
-    try:
-        for outcome in deliver_stored_plans(engine, settings, now=now, only={athlete_id}):
-            if outcome.status != "ok":
-                err_console.print(
-                    f"Garmin workout push {outcome.status} (retried on the next run): "
-                    f"{outcome.error}",
-                    markup=False,
-                )
-    finally:
-        engine.dispose()
+    for outcome in deliver_stored_plans(engine, settings, now=now, only={athlete_id}):
+        if outcome.status != "ok":
+            err_console.print(
+                f"Garmin workout push {outcome.status} (retried on the next run): {outcome.error}",
+                markup=False,
+            )

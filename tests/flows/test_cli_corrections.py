@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from connectors.replay.fit_writer import FitSpec, SessionSpec, fit_bytes
 from tests.conftest import Cli
-from warehouse.models import Activity, Athlete, BodyWeight, LiftSet, Plan
+from warehouse.models import Activity, Athlete, BodyWeight, DirtyAthlete, LiftSet, Plan, WeeklyLoad
 
 TODAY = datetime.now(UTC).date()
 RUN = "garmin-fit_sports-lib/6860622783.fit"  # a 10.63 km treadmill run, 2020-02-02
@@ -219,6 +219,31 @@ def test_a_deleted_activity_stays_deleted_when_its_file_comes_back_changed(
     assert run_cli("activity", "restore", str(run["id"])).exit_code == 0
     weeks = as_json(run_cli, "weekly", "ana", "--weeks", "60")
     assert next(w["distance_km"] for w in weeks if w["week"] == "2026-W10") == 5.0
+
+
+def test_a_correction_stores_the_weekly_load_it_says_it_recomputed(
+    run_cli: Cli, shared_data: Path, warehouse_engine: Engine
+) -> None:
+    """What "weekly load recomputed" says is stored when the command ends, before any `weekly`
+    (which would refresh it anyway): the changed week, and no dirty mark left over."""
+    add_ana(run_cli)
+    assert run_cli("import", "ana", str(shared_data / RUN)).exit_code == 0
+    (run,) = as_json(run_cli, "activity", "list", "ana")
+
+    def stored() -> tuple[float, int]:
+        with Session(warehouse_engine) as session:
+            km = session.scalar(select(WeeklyLoad.distance_km).where(WeeklyLoad.week == "2020-W05"))
+            marks = len(session.scalars(select(DirtyAthlete)).all())
+        return (round(km or 0.0, 2), marks)
+
+    assert run_cli("weekly", "ana").exit_code == 0
+    assert stored() == (10.63, 0)
+    deleted = run_cli("activity", "delete", str(run["id"]))
+    assert deleted.exit_code == 0 and "weekly load recomputed" in deleted.stderr
+    assert stored() == (0.0, 0)
+    restored = run_cli("activity", "restore", str(run["id"]))
+    assert restored.exit_code == 0 and "weekly load recomputed" in restored.stderr
+    assert stored() == (10.63, 0)
 
 
 def test_weigh_ins_are_dated_and_the_latest_is_the_body_weight(

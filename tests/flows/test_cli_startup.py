@@ -33,6 +33,10 @@ HEAVY = (
     "icalendar",
     "garmin_fit_sdk",
     "gpxpy",
+    "cryptography",
+    "pydantic_settings",
+    # On a SQLite warehouse: PostgreSQL's dialect imports every one of its drivers' modules.
+    "sqlalchemy.dialects.postgresql",
 )
 # Runs the CLI as `ironmiles` does, then reports which of HEAVY were imported.
 PROBE = f"""
@@ -81,6 +85,20 @@ def test_help_imports_no_heavy_library(tmp_path: Path) -> None:
 def test_athlete_list_imports_no_heavy_library(migrated_home: Path) -> None:
     imported, output = imported_after(["athlete", "list", "--format", "json"], migrated_home)
     assert json.loads(output) == []  # it did read the warehouse
+    assert imported == []
+
+
+def test_a_plan_on_current_load_imports_no_heavy_library(migrated_home: Path) -> None:
+    # The plan after a new lift refreshes the weekly load (polars); the next one finds it
+    # current, and nobody opted in to the Garmin push: neither polars nor garminconnect.
+    add = ["athlete", "add", "ana", "--body-weight", "62", "--timezone", "UTC"]
+    assert imported_after(add, migrated_home)[0] == []
+    lift = ["lift", "add", "ana", "--date", "2025-10-01", "--exercise", "back_squat"]
+    imported_after([*lift, "--sets", "3", "--reps", "5", "--weight", "60"], migrated_home)
+    first, _ = imported_after(["plan", "ana", "--format", "json"], migrated_home)
+    assert "polars" in first
+    imported, output = imported_after(["plan", "ana", "--format", "json"], migrated_home)
+    assert json.loads(output)["athlete"] == "ana"  # it did make the plan
     assert imported == []
 
 
