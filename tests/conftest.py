@@ -162,7 +162,12 @@ class Cli:
 
     def __call__(self, *args: str, input: str | None = None) -> CliResult:
         from flows.cli import app
+        from flows.cli.common import console, err_console
 
+        # A process reads COLUMNS when it makes its consoles; these were made once, by whichever
+        # test imported them first (with its own COLUMNS): give them this run's width.
+        for each in (console, err_console):
+            each.width = int(self.env.get("COLUMNS", "80"))
         result = CliRunner(env=self.env).invoke(app, list(args), input=input)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
