@@ -81,6 +81,11 @@ def record_athlete_events(
     when the stored week `last_week` (its ISO label) is big, `race.upcoming` for each race in
     the next `race_window_days` days from the athlete's `today`. Re-runs record nothing twice."""
     count = 0
+    # SQLite's CURRENT_TIMESTAMP (the column's default) keeps whole seconds, as text that sorts
+    # before any bound value of that second ("12:00:05" < "12:00:05.000000"): a run stored in
+    # the second the night started was never announced. Counting from just before that second,
+    # at worst a run already announced is read again (its key drops it).
+    since = since.replace(microsecond=0) - timedelta(microseconds=1)
     new_activities = session.scalars(
         select(Activity)
         .where(Activity.athlete_id == athlete.id)

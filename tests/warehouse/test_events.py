@@ -81,6 +81,23 @@ def test_one_athletes_events_are_recorded_once(warehouse_engine: Engine) -> None
         assert [e.kind for e in unpublished(session)] == ["week.big", "race.upcoming"]
 
 
+def test_a_run_stored_in_the_second_the_night_started_is_announced(
+    warehouse_engine: Engine,
+) -> None:
+    with session_scope(warehouse_engine) as session:
+        ana = add_athlete(session, AthleteProfile(name="ana", timezone="UTC"))
+        stored = store_activities(session, ana.id, "UTC", [_run("r", SINCE)])
+    with session_scope(warehouse_engine) as session:
+        row = session.get_one(ActivityRow, stored.ids["r"])
+        # The night started within the second its default stamped (whole seconds on SQLite).
+        started = row.created_at.replace(microsecond=0) + timedelta(milliseconds=600)
+        count = record_athlete_events(session, get_athlete(session, "ana"), today=TODAY,
+                                      since=started, last_week="2025-W41",
+                                      race_window_days=21)  # fmt: skip
+    assert count == 1
+    assert _kinds(warehouse_engine) == [("activity.created", f"activity.created:{row.id}")]
+
+
 def test_athlete_sources_are_the_stored_credentials(warehouse_engine: Engine) -> None:
     cipher = Fernet(Fernet.generate_key())
     with session_scope(warehouse_engine) as session:
