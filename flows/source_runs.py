@@ -101,6 +101,8 @@ class SourceOutcome:
     body_weights: int = 0
     skipped: int = 0
     links_changed: int = 0
+    events: int = 0
+    """activity.created events recorded with the pages (the outbox)."""
     calls: int = 0
     error: str | None = None
     retry_after_s: float | None = None
@@ -111,6 +113,7 @@ class SourceOutcome:
         self.lift_sets_added += stored.lift_sets_added
         self.body_weights += stored.body_weights
         self.links_changed += stored.links_changed
+        self.events += stored.events
         self.skipped += len(page.skipped)
 
     def as_dict(self) -> dict[str, Any]:
