@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     strava_client_secret: SecretStr | None = None
     strava_verify_token: SecretStr | None = None
     secret_key: SecretStr | None = None
+    garmin_page_size: int = Field(default=100, ge=1, le=100)
+    """IRONMILES_GARMIN_PAGE_SIZE: activities per Garmin list call (smaller pages: less work
+    lost to a crash, more calls)."""
+    strava_page_size: int = Field(default=200, ge=1, le=200)
+    """IRONMILES_STRAVA_PAGE_SIZE: activities per Strava list call (200, Strava's maximum, uses
+    the shared budget least)."""
     public_url: str | None = None
     """The address `ironmiles serve` is reached at from outside (the feed URLs start with it)."""
     task_runner: Literal["thread", "dask"] = "thread"

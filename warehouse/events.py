@@ -80,21 +80,13 @@ def record_activities_created(session: Session, athlete_id: int, added: Sequence
     if not added:
         return 0
     new = set(added)
-    rows = []
+    rows: list[Activity] = []
     for start in range(0, len(added), _CHUNK):
-        chunk = list(added[start : start + _CHUNK])
-        rows += (
-            session.execute(
-                select(Activity)
-                .where(Activity.id.in_(chunk))
-                .where(Activity.canonical_id == Activity.id)
-            )
-            .scalars()
-            .all()
-        )
+        canonical = select(Activity).where(Activity.canonical_id == Activity.id)
+        rows += session.scalars(canonical.where(Activity.id.in_(added[start : start + _CHUNK])))
     if not rows:
         return 0
-    grouped_with_older: set[int] = set()
+    grouped_with_older: set[int | None] = set()
     canonical_ids = [row.id for row in rows]
     for start in range(0, len(canonical_ids), _CHUNK):
         members = session.execute(
