@@ -142,6 +142,7 @@ def config_from(settings: Settings) -> SyncConfig:
         strava_app=strava_app_from(settings),
         garmin_page_size=settings.garmin_page_size,
         strava_page_size=settings.strava_page_size,
+        garmin_min_interval_s=settings.garmin_min_interval_s,
     )
 
 
