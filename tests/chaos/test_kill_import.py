@@ -156,7 +156,6 @@ def _campaign(
         figures.duplicates += difference.duplicated
         figures.events_lost += difference.tables.get("events", (0, 0))[0]
         assert difference.lost == difference.duplicated == 0, difference.examples
-    figures.write()
     assert figures.unannounced_at_crash == 0
     assert (figures.rows_lost, figures.duplicates, figures.events_lost) == (0, 0, 0)
 
