@@ -210,6 +210,9 @@ class Warehouses:
         assert self.pg is not None
         name = f"{self.template}_{self.made}"
         with psycopg.connect(f"{PG_ADMIN} dbname=postgres", autocommit=True) as admin:
+            if self.made > 1:  # the episode before is compared and done: don't pile them up
+                done = f"{self.template}_{self.made - 1}"
+                admin.execute(f'DROP DATABASE IF EXISTS "{done}" WITH (FORCE)')
             admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         self.pg.created.append(name)
         url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
