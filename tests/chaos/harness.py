@@ -467,6 +467,12 @@ class Figures:
         return path
 
 
+def campaign_kills(default: int = 30) -> int:
+    """IRONMILES_CHAOS_KILLS: how many kills a campaign lands (30, the issue's figure; fewer for
+    a quick look while working)."""
+    return int(os.environ.get("IRONMILES_CHAOS_KILLS", default))
+
+
 def campaign_seed(default: int) -> int:
     """IRONMILES_CHAOS_SEED replays another draw; the default keeps CI's draw fixed."""
     return int(os.environ.get("IRONMILES_CHAOS_SEED", default))

@@ -25,6 +25,7 @@ from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_byte
 from tests.chaos.harness import (
     Figures,
     Warehouses,
+    campaign_kills,
     campaign_seed,
     compare,
     run_cli,
@@ -37,7 +38,7 @@ from tests.conftest import PgDatabases
 from warehouse.athletes import AthleteProfile, add_athlete
 from warehouse.db import session_scope
 
-KILLS = 30
+KILLS = campaign_kills()
 MAX_KILLS_PER_EPISODE = 5
 REAL_FILES = [
     "garmin-fit_garth/12129115726_ACTIVITY.fit",

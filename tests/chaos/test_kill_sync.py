@@ -21,6 +21,7 @@ from tests.chaos.harness import (
     Figures,
     KillSwitch,
     Warehouses,
+    campaign_kills,
     campaign_seed,
     compare,
     run_cli,
@@ -31,7 +32,7 @@ from tests.chaos.sync_world import sync_world
 from tests.conftest import PgDatabases
 from tests.servers import GarminTemplates, ReplayServer, StravaTemplates
 
-KILLS = 30
+KILLS = campaign_kills()
 MAX_KILLS_PER_EPISODE = 5
 
 
