@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -71,8 +72,12 @@ def test_two_syncs_at_once_share_the_work_without_duplicates(
     while figures.episodes < PAIRS and locks_met == 0:
         env, url = warehouses.fresh()
         figures.episodes += 1
-        runs = [start_cli({**world.env(), **env}, "sync", "--format", "json") for _ in range(2)]
-        outputs = [run.communicate(timeout=120) for run in runs]
+        with ExitStack() as both:  # never a process left running past the pair
+            runs = [
+                both.enter_context(start_cli({**world.env(), **env}, "sync", "--format", "json"))
+                for _ in range(2)
+            ]
+            outputs = [run.communicate(timeout=120) for run in runs]
         figures.runs += 2
         outcomes = []
         for run, (stdout, stderr) in zip(runs, outputs, strict=True):
