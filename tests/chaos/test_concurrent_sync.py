@@ -15,14 +15,16 @@ from pathlib import Path
 import pytest
 from werkzeug import Request, Response
 
-from tests.chaos.harness import (
-    Figures,
-    Warehouses,
+from tests.chaos.compare import (
     compare,
     latest_plans,
     plans_aside,
-    run_cli,
     snapshot,
+)
+from tests.chaos.harness import (
+    Figures,
+    Warehouses,
+    run_cli,
     start_cli,
 )
 from tests.chaos.sync_world import sync_world

@@ -22,16 +22,18 @@ import pytest
 from sqlalchemy import Engine
 
 from connectors.replay.fit_writer import FitSpec, SessionSpec, SetSpec, fit_bytes
+from tests.chaos.compare import (
+    compare,
+    snapshot,
+    table_counts,
+    unannounced_activities,
+)
 from tests.chaos.harness import (
     Figures,
     Warehouses,
     campaign_kills,
     campaign_seed,
-    compare,
     run_cli,
-    snapshot,
-    table_counts,
-    unannounced_activities,
     work_window,
 )
 from tests.conftest import PgDatabases

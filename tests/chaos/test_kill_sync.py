@@ -17,16 +17,18 @@ from typing import Any
 
 import pytest
 
+from tests.chaos.compare import (
+    compare,
+    snapshot,
+    unannounced_activities,
+)
 from tests.chaos.harness import (
     Figures,
     KillSwitch,
     Warehouses,
     campaign_kills,
     campaign_seed,
-    compare,
     run_cli,
-    snapshot,
-    unannounced_activities,
 )
 from tests.chaos.sync_world import sync_world
 from tests.conftest import PgDatabases

@@ -17,17 +17,19 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.chaos.compare import (
+    compare,
+    latest_plans,
+    plans_aside,
+    snapshot,
+    unannounced_activities,
+)
 from tests.chaos.harness import (
     Figures,
     KillSwitch,
     Warehouses,
     campaign_seed,
-    compare,
-    latest_plans,
-    plans_aside,
     run_cli,
-    snapshot,
-    unannounced_activities,
 )
 from tests.chaos.sync_world import sync_world
 from tests.conftest import PG_ADMIN, PgDatabases
