@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar
 
@@ -27,11 +27,10 @@ from flows.weekly_load import local_today, refresh_weekly_load
 from flows.workout_push import PushOutcome
 from warehouse.athletes import list_athletes
 from warehouse.db import session_scope
-from warehouse.events import mark_published, record_athlete_events, unpublished
+from warehouse.dirty import clear_dirty
+from warehouse.events import mark_published, unpublished
 from warehouse.models import Athlete, Event
 from warehouse.strava_push import revoked_states
-
-RACE_NOTICE_DAYS = 21  # the widest race window of the rules (an A race's reduced window)
 
 T = TypeVar("T")
 Unit = tuple[str, SourceName]
@@ -119,7 +118,6 @@ def run_nightly(
     when a publisher is given. One unit's failure is recorded and never stops the others.
     `only_ids`: a push named these activities; the units fetch just them."""
     runner = runner or InSequence()
-    started = deps.clock()
     units = plan_runs(deps, athlete, sources)
     if athletes is not None:
         chosen = set(athletes)
@@ -130,9 +128,8 @@ def run_nightly(
         for (name, src), result in zip(units, results, strict=True)
     ]
     outcomes += revoked_sources(deps, athlete, sources)
-    followed = runner.step(
-        "follow-up", lambda: follow_up(deps.engine, now=deps.clock(), since=started)
-    )
+    followed = runner.step("follow-up", lambda: follow_up(deps.engine, now=deps.clock()))
+    followed.events += sum(outcome.events for outcome in outcomes)
     pushed = [] if deliver is None else runner.step("deliver-workouts", deliver)
     published = 0
     if publish is not None:
@@ -154,26 +151,25 @@ def revoked_sources(
     ]
 
 
-def follow_up(engine: Engine, *, now: datetime, since: datetime) -> FollowUp:
-    """Recompute (once), announce and re-plan for every athlete whose data changed. `since` is
-    when the sync started: activities stored after it are announced as created."""
+def follow_up(engine: Engine, *, now: datetime) -> FollowUp:
+    """Recompute (once), announce and re-plan for every athlete whose data changed.
+
+    The events are written by the weekly-load refresh in its own transaction (week.big,
+    race.upcoming) and by the page stores before it (activity.created): each with its change.
+    An athlete's dirty mark is cleared in the transaction of its re-plan, so a crash between
+    the refresh and the plan leaves the athlete due: the next run makes the plan."""
     with session_scope(engine) as session:
-        refreshed = refresh_weekly_load(session, now=now)
-    result = FollowUp(refreshed=refreshed.athlete_ids)
+        refreshed = refresh_weekly_load(session, now=now, keep_marks=True)
+    result = FollowUp(refreshed=refreshed.athlete_ids, events=refreshed.events)
     for athlete_id in refreshed.athlete_ids:
         # One transaction per athlete: a failed plan for one never holds back the others' rows.
         with session_scope(engine) as session:
             athlete = session.get_one(Athlete, athlete_id)
             today = local_today(now, athlete.timezone)
-            result.events += record_athlete_events(
-                session,
-                athlete,
-                today=today,
-                since=since,
-                last_week=week_of(today - timedelta(days=7)),
-                race_window_days=RACE_NOTICE_DAYS,
-            )
             plan = plan_week(session, athlete.name, next_week(today), now=now)
+            mark = refreshed.marks.get(athlete_id)
+            if mark is not None:
+                clear_dirty(session, {athlete_id: mark})
             result.plans.append((athlete.name, plan.week, plan.stored.version))
     # A plan made while its week W-1 was running is provisional: once W-1 has ended, make it
     # again (changed data or not), so the week's final plan replaces it.

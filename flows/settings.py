@@ -52,6 +52,15 @@ class Settings(BaseModel):
     strava_client_secret: SecretStr | None = None
     strava_verify_token: SecretStr | None = None
     secret_key: SecretStr | None = None
+    garmin_page_size: int = Field(default=100, ge=1, le=100)
+    """IRONMILES_GARMIN_PAGE_SIZE: activities per Garmin list call (smaller pages: less work
+    lost to a crash, more calls)."""
+    strava_page_size: int = Field(default=200, ge=1, le=200)
+    """IRONMILES_STRAVA_PAGE_SIZE: activities per Strava list call (200, Strava's maximum, uses
+    the shared budget least)."""
+    garmin_min_interval_s: float = Field(default=0.2, ge=0.0)
+    """IRONMILES_GARMIN_MIN_INTERVAL_S: the pacing of one Garmin account's calls (Garmin limits
+    accounts; a local test or staging server needs none)."""
     public_url: str | None = None
     """The address `ironmiles serve` is reached at from outside (the feed URLs start with it)."""
     task_runner: Literal["thread", "dask"] = "thread"

@@ -50,6 +50,7 @@ from warehouse.db import make_engine, session_scope
 from warehouse.errors import BadInput
 from warehouse.models import Athlete
 from warehouse.revision import check_revision
+from warehouse.sync_lock import SyncLease, SyncLockHeld, sync_lock
 from warehouse.sync_state import details_known, finish_run, start_run, store_page, sync_state
 
 HISTORY_START = date(2000, 1, 1)
@@ -65,6 +66,7 @@ class SyncConfig:
     overlap: timedelta = timedelta(days=3)
     history_start: date = HISTORY_START
     garmin_page_size: int = 100
+    strava_page_size: int = 200
     timeout_s: float = 20.0
     weigh_ins: bool = True
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -101,6 +103,8 @@ class SourceOutcome:
     body_weights: int = 0
     skipped: int = 0
     links_changed: int = 0
+    events: int = 0
+    """activity.created events recorded with the pages (the outbox)."""
     calls: int = 0
     error: str | None = None
     retry_after_s: float | None = None
@@ -111,6 +115,7 @@ class SourceOutcome:
         self.lift_sets_added += stored.lift_sets_added
         self.body_weights += stored.body_weights
         self.links_changed += stored.links_changed
+        self.events += stored.events
         self.skipped += len(page.skipped)
 
     def as_dict(self) -> dict[str, Any]:
@@ -135,6 +140,9 @@ def config_from(settings: Settings) -> SyncConfig:
         garmin=GarminEndpoints.from_base(settings.garmin_api_base),
         strava=StravaEndpoints.from_base(settings.strava_api_base),
         strava_app=strava_app_from(settings),
+        garmin_page_size=settings.garmin_page_size,
+        strava_page_size=settings.strava_page_size,
+        garmin_min_interval_s=settings.garmin_min_interval_s,
     )
 
 
@@ -207,6 +215,7 @@ def _strava(deps: SyncDeps) -> SourceSync:
         overlap=config.overlap,
         timeout_s=config.timeout_s,
         retry=config.retry,
+        page_size=config.strava_page_size,
     )
 
 
@@ -222,10 +231,12 @@ def _run_source(
     athlete: Athlete,
     source: SourceName,
     outcome: SourceOutcome,
+    lease: SyncLease,
     only_ids: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Start the source's run from the stored state, store its pages one transaction each,
-    and return the cursor it asks to keep."""
+    """Start the source's run from the stored state, store its pages one transaction each
+    (each checking that the run still holds its lock), and return the cursor it asks to
+    keep."""
     syncer = SOURCE_SYNCS[source](deps)
     with session_scope(deps.engine) as session:
         state = start_run(session, athlete.id, source, deps.clock())
@@ -238,17 +249,23 @@ def _run_source(
     run = syncer.start(deps.store(athlete.id, source), start)
     try:
         for page in run.pages():
-            _store(deps, athlete, source, page, outcome)
+            _store(deps, athlete, source, page, outcome, lease)
     finally:
         outcome.calls = run.calls  # every request, those of a failed page included
     return run.cursor()
 
 
 def _store(
-    deps: SyncDeps, athlete: Athlete, source: str, page: SyncPage, outcome: SourceOutcome
+    deps: SyncDeps,
+    athlete: Athlete,
+    source: str,
+    page: SyncPage,
+    outcome: SourceOutcome,
+    lease: SyncLease,
 ) -> None:
-    """One page, its links and its watermark in one transaction."""
+    """One page, its links, its events and its watermark in one transaction."""
     with session_scope(deps.engine) as session:
+        lease.check(session)
         stored = store_page(
             session,
             athlete_id=athlete.id,
@@ -266,15 +283,34 @@ def sync_source(
     deps: SyncDeps, athlete_name: str, source: SourceName, *, only_ids: tuple[str, ...] = ()
 ) -> SourceOutcome:
     """Sync one source of one athlete (only the activities `only_ids` when a push named them).
-    A rejected token or a spent budget is an outcome (the status says so); any other failure
-    propagates to the boundary."""
+    A rejected token or a spent budget is an outcome (the status says so), and so is another
+    run holding this athlete-source's lock (`locked`: that run goes on, this one leaves the
+    source alone); any other failure propagates to the boundary."""
     with session_scope(deps.engine) as session:
         athlete = get_athlete(session, athlete_name)
     outcome = SourceOutcome(athlete=athlete_name, source=source)
+    try:
+        with sync_lock(deps.engine, athlete.id, source) as lease:
+            return _locked_sync(deps, athlete, source, outcome, lease, only_ids)
+    except SyncLockHeld as held:
+        # The other run owns this source's sync_state: nothing is written for it here.
+        outcome.status, outcome.error = "locked", f"{source} for {athlete_name}: {held}"
+        log.warning("%s/%s: %s", athlete_name, source, outcome.error)
+        return outcome
+
+
+def _locked_sync(
+    deps: SyncDeps,
+    athlete: Athlete,
+    source: SourceName,
+    outcome: SourceOutcome,
+    lease: SyncLease,
+    only_ids: tuple[str, ...],
+) -> SourceOutcome:
     store = deps.store(athlete.id, source)
     try:
         cursor = {
-            **_run_source(deps, athlete, source, outcome, only_ids),
+            **_run_source(deps, athlete, source, outcome, lease, only_ids),
             "retry_after_s": None,
         }
     except (AuthExpired, CredentialUnreadable) as err:
@@ -287,7 +323,7 @@ def sync_source(
     with session_scope(deps.engine) as session:
         finish_run(session, athlete.id, source, outcome.status, error=outcome.error, cursor=cursor)
     level = logging.INFO if outcome.status == "ok" else logging.WARNING
-    log.log(level, "%s/%s: %s", athlete_name, source, _summary_line(outcome))
+    log.log(level, "%s/%s: %s", athlete.name, source, _summary_line(outcome))
     return outcome
 
 

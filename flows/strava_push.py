@@ -32,8 +32,9 @@ from warehouse.strava_push import (
 
 log = logging.getLogger("ironmiles.strava_push")
 
-RETRY_LATER = ("rate_limited", "error")
-"""A fetch that ended so stays pending: the next round (or `ironmiles sync`) tries again."""
+RETRY_LATER = ("rate_limited", "error", "locked")
+"""A fetch that ended so stays pending: the next round (or `ironmiles sync`) tries again
+(`locked`: another run was syncing that Strava source, which may have passed the activity)."""
 
 
 @dataclass(frozen=True, slots=True)

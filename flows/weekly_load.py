@@ -3,21 +3,25 @@ engine's pure pipeline computes the weeks, the warehouse writes only what change
 flows/ because it composes the two: the warehouse never imports the engine. The SQL (ADBC reads,
 COPY writes, the athletes due) is in warehouse/weekly_load.py.
 
-The writes of one refresh (the changed rows of the due athletes, and clearing the dirty marks
-that were read) are the session's one transaction.
+The writes of one refresh (the changed rows of the due athletes, the events they announce
+-- `week.big`, `race.upcoming` -- and clearing the dirty marks that were read) are the
+session's one transaction: a crash leaves the weeks with their events, or neither.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import polars as pl
 from sqlalchemy.orm import Session
 
 from engine.load import ACTIVITIES, LIFT_SESSIONS, LIFT_SETS, WEEKLY_LOAD, LoadParams, weekly_load
+from engine.prescription.weeks import week_of
 from warehouse.dirty import clear_dirty, dirty_athletes
+from warehouse.events import record_week_events
+from warehouse.models import Athlete
 from warehouse.weekly_load import (
     athlete_dates,
     athletes_due,
@@ -27,6 +31,8 @@ from warehouse.weekly_load import (
     replace_all_weeks,
     replace_weeks,
 )
+
+RACE_NOTICE_DAYS = 21  # the widest race window of the rules (an A race's reduced window)
 
 _INPUT_TABLES = {"activities": ACTIVITIES, "lift_sets": LIFT_SETS, "lift_sessions": LIFT_SESSIONS}
 
@@ -46,6 +52,10 @@ class Refreshed:
     """The athletes whose rows were recomputed."""
     weeks: int
     """Rows written (a refresh writes only the weeks whose figures changed)."""
+    events: int = 0
+    """Events recorded with the rows (week.big, race.upcoming)."""
+    marks: Mapping[int, datetime] = field(default_factory=dict)
+    """The dirty marks read and left for the caller to clear (`keep_marks`)."""
 
 
 def read_load_inputs(session: Session, athlete_ids: Collection[int] | None = None) -> LoadInputs:
@@ -70,17 +80,39 @@ def refresh_weekly_load(
     now: datetime,
     only: Collection[int] | None = None,
     params: LoadParams | None = None,
+    keep_marks: bool = False,
 ) -> Refreshed:
-    """Recompute the athletes that need it (restricted to `only` when given) and replace their
-    rows, in the session's transaction. Dirty marks are cleared only as they were read, so a
-    change committed meanwhile stays marked for the next run."""
+    """Recompute the athletes that need it (restricted to `only` when given), replace their
+    rows and record what they announce, in the session's transaction. Dirty marks are cleared
+    only as they were read, so a change committed meanwhile stays marked for the next run;
+    with `keep_marks` they are left (returned in `marks`) for the caller to clear once its own
+    work on them is stored (the nightly re-plan: a crash before it leaves them due)."""
     seen = dirty_athletes(session)
     due = athletes_due(session, now=now)
     if only is not None:
         due = {a: today for a, today in due.items() if a in only}
     written = replace_weeks(session, list(due), _compute(session, due, params)) if due else 0
-    clear_dirty(session, {a: marked for a, marked in seen.items() if a in due})
-    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written)
+    events = announce_weeks(session, due)
+    marks = {a: marked for a, marked in seen.items() if a in due}
+    if not keep_marks:
+        clear_dirty(session, marks)
+    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written, events=events, marks=marks)
+
+
+def announce_weeks(session: Session, due: Mapping[int, date]) -> int:
+    """The events of freshly written weeks (`due`: athlete id -> its local date), in the
+    write's transaction: last week's `week.big`, the races of the next three weeks."""
+    count = 0
+    for athlete_id, today in sorted(due.items()):
+        athlete = session.get_one(Athlete, athlete_id)
+        count += record_week_events(
+            session,
+            athlete,
+            today=today,
+            last_week=week_of(today - timedelta(days=7)),
+            race_window_days=RACE_NOTICE_DAYS,
+        )
+    return count
 
 
 def rebuild_weekly_load(
@@ -91,8 +123,9 @@ def rebuild_weekly_load(
     seen = dirty_athletes(session)
     due = athlete_dates(session, now=now)
     written = replace_all_weeks(session, _compute(session, due, params))
+    events = announce_weeks(session, due)
     clear_dirty(session, seen)
-    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written)
+    return Refreshed(athlete_ids=tuple(sorted(due)), weeks=written, events=events)
 
 
 def read_weekly_load(
@@ -131,8 +164,10 @@ def _by_date(due: dict[int, date]) -> dict[date, list[int]]:
 
 
 __all__: Sequence[str] = (
+    "RACE_NOTICE_DAYS",
     "LoadInputs",
     "Refreshed",
+    "announce_weeks",
     "athletes_needing_refresh",
     "local_today",
     "read_load_inputs",

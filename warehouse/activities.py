@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from connectors.records import Activity
 from warehouse.dirty import mark_dirty
+from warehouse.events import record_activities_created
 from warehouse.linking import relink_around
 from warehouse.models import Activity as ActivityRow
 from warehouse.upsert import upsert_rows
@@ -51,6 +52,8 @@ class StoredActivities:
     """The ids that existed and whose source values changed (a re-import of an edited file)."""
     links_changed: int = 0
     """Rows whose canonical copy changed (cross-source duplicates linked or re-linked)."""
+    events: int = 0
+    """`activity.created` events recorded with them (the outbox, same transaction)."""
 
 
 def local_start_of(activity: Activity, athlete_timezone: str) -> datetime:
@@ -64,7 +67,9 @@ def store_activities(
     session: Session, athlete_id: int, athlete_timezone: str, activities: Sequence[Activity]
 ) -> StoredActivities:
     """Upsert activities of one athlete and link them to copies from other sources; marks the
-    athlete dirty when anything was given."""
+    athlete dirty when anything was given, and records `activity.created` for each new real
+    activity, all in the caller's transaction: a crash leaves the rows and their events, or
+    neither."""
     if not activities:
         return StoredActivities(ids={}, added=[])
     by_source: dict[str, list[Activity]] = {}
@@ -121,8 +126,13 @@ def store_activities(
     _make_new_rows_canonical(session, added)
     links = relink_around(session, athlete_id, [a.start_utc for a in activities])
     mark_dirty(session, athlete_id)
+    events = record_activities_created(session, athlete_id, sorted(added))
     return StoredActivities(
-        ids=ids, added=sorted(added), updated=sorted(set(updated)), links_changed=links
+        ids=ids,
+        added=sorted(added),
+        updated=sorted(set(updated)),
+        links_changed=links,
+        events=events,
     )
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from warehouse.models import Activity, Athlete, Event, Race, WeeklyLoad
 from warehouse.upsert import dialect_insert
 
+_CHUNK = 500  # ids per IN (...): under SQLite's parameter limit
+
 
 def record_event(
     session: Session,
@@ -67,38 +69,58 @@ def mark_published(session: Session, event_ids: Sequence[int], at: datetime) -> 
         session.execute(update(Event).where(Event.id.in_(event_ids)).values(published_at=at))
 
 
-def record_athlete_events(
+def record_activities_created(session: Session, athlete_id: int, added: Sequence[int]) -> int:
+    """`activity.created` for the activities just stored (`added`, their ids), in the caller's
+    transaction: the page of a sync, the file of an import. Only for a new real activity: the
+    new row is its group's canonical copy and no copy of the group was stored before (a run
+    that reached Strava after Garmin was announced with Garmin's copy). The dedupe key is the
+    natural key, so a re-run, or a page re-stored after a crash, announces nothing twice."""
+    if not added:
+        return 0
+    new = set(added)
+    rows: list[Activity] = []
+    for start in range(0, len(added), _CHUNK):
+        canonical = select(Activity).where(Activity.canonical_id == Activity.id)
+        rows += session.scalars(canonical.where(Activity.id.in_(added[start : start + _CHUNK])))
+    if not rows:
+        return 0
+    grouped_with_older: set[int | None] = set()
+    canonical_ids = [row.id for row in rows]
+    for start in range(0, len(canonical_ids), _CHUNK):
+        members = session.execute(
+            select(Activity.id, Activity.canonical_id).where(
+                Activity.canonical_id.in_(canonical_ids[start : start + _CHUNK])
+            )
+        )
+        grouped_with_older |= {canonical for member, canonical in members if member not in new}
+    name = session.scalar(select(Athlete.name).where(Athlete.id == athlete_id))
+    count = 0
+    for activity in sorted(rows, key=lambda row: (row.start_utc, row.source_id)):
+        if activity.id in grouped_with_older:
+            continue
+        count += record_event(session, "activity.created", athlete_id=athlete_id,
+                     dedupe_key=f"activity.created:{athlete_id}:{activity.source}:{activity.source_id}",
+                     payload={"athlete": name, "activity_id": activity.id,
+                              "source": activity.source, "source_id": activity.source_id,
+                              "sport": activity.sport,
+                              "local_date": activity.local_date.isoformat(),
+                              "distance_m": activity.distance_m})  # fmt: skip
+    return count
+
+
+def record_week_events(
     session: Session,
     athlete: Athlete,
     *,
     today: date,
-    since: datetime,
     last_week: str,
     race_window_days: int,
 ) -> int:
-    """Record what happened to one athlete, in the caller's transaction; returns the new
-    events. `activity.created` for each canonical activity stored since `since`, `week.big`
-    when the stored week `last_week` (its ISO label) is big, `race.upcoming` for each race in
-    the next `race_window_days` days from the athlete's `today`. Re-runs record nothing twice."""
+    """What a weekly-load write announces for one athlete, in that write's transaction (so a
+    crash leaves both or neither); returns the new events. `week.big` when the stored week
+    `last_week` (its ISO label) is big, `race.upcoming` for each race in the next
+    `race_window_days` days from the athlete's `today`. Re-runs record nothing twice."""
     count = 0
-    # SQLite's CURRENT_TIMESTAMP (the column's default) keeps whole seconds, as text that sorts
-    # before any bound value of that second ("12:00:05" < "12:00:05.000000"): a run stored in
-    # the second the night started was never announced. Counting from just before that second,
-    # at worst a run already announced is read again (its key drops it).
-    since = since.replace(microsecond=0) - timedelta(microseconds=1)
-    new_activities = session.scalars(
-        select(Activity)
-        .where(Activity.athlete_id == athlete.id)
-        .where(Activity.created_at >= since)
-        .where(Activity.canonical_id == Activity.id)
-    )
-    for activity in new_activities:
-        count += record_event(session, "activity.created", athlete_id=athlete.id,
-                     dedupe_key=f"activity.created:{activity.id}",
-                     payload={"athlete": athlete.name, "activity_id": activity.id,
-                              "source": activity.source, "sport": activity.sport,
-                              "local_date": activity.local_date.isoformat(),
-                              "distance_m": activity.distance_m})  # fmt: skip
     big = session.scalar(
         select(WeeklyLoad)
         .where(WeeklyLoad.athlete_id == athlete.id)

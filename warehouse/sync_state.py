@@ -43,6 +43,8 @@ class StoredPage:
     lift_sets_added: int
     body_weights: int
     links_changed: int
+    events: int = 0
+    """`activity.created` events recorded with the page (lift.logged is the lifts' own)."""
 
 
 # -- sync state --------------------------------------------------------------------------------
@@ -119,6 +121,7 @@ def store_page(
         lift_sets_added=sets.added,
         body_weights=len(body_weights),
         links_changed=stored.links_changed,
+        events=stored.events,
     )
 
 

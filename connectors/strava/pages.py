@@ -19,7 +19,11 @@ DEFAULT_MAX_PAGES = 250  # 50,000 activities
 
 
 def iter_activity_pages(
-    api: StravaApi, *, after: datetime, max_pages: int = DEFAULT_MAX_PAGES
+    api: StravaApi,
+    *,
+    after: datetime,
+    max_pages: int = DEFAULT_MAX_PAGES,
+    per_page: int = PER_PAGE,
 ) -> Iterator[SyncPage]:
     """Pages of activities that start after `after` (aware), each mapped, oldest first.
 
@@ -29,7 +33,7 @@ def iter_activity_pages(
     watermark: datetime | None = None
     for page_no in range(1, max_pages + 1):
         calls_before = api.calls
-        items = api.activities_page(after, page_no, PER_PAGE)
+        items = api.activities_page(after, page_no, per_page)
         if not isinstance(items, list):
             raise UpstreamChanged(f"Strava activity list is not a list: {type(items).__name__}")
         activities: list[Activity] = []
@@ -53,6 +57,6 @@ def iter_activity_pages(
             watermark=watermark,
             calls=api.calls - calls_before,
         )
-        if len(items) < PER_PAGE:
+        if len(items) < per_page:
             return
     raise TooManyPages(f"Strava activity list did not end within {max_pages} pages")

@@ -22,7 +22,7 @@ from connectors.source import (
 from connectors.strava.budget import RateBudget
 from connectors.strava.client import StravaApi, StravaApp, StravaEndpoints
 from connectors.strava.mapping import map_activity
-from connectors.strava.pages import iter_activity_pages
+from connectors.strava.pages import PER_PAGE, iter_activity_pages
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -38,6 +38,7 @@ class StravaSource:
     overlap: timedelta
     timeout_s: float = 20.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    page_size: int = PER_PAGE
     name: Literal["strava"] = "strava"
 
     def start(self, tokens: TokenStore, start: SyncStart) -> StravaRun | StravaPushRun:
@@ -54,20 +55,21 @@ class StravaSource:
         if start.only_ids:
             return StravaPushRun(api=api, activity_ids=start.only_ids)
         after = start.watermark - self.overlap if start.watermark else EPOCH
-        return StravaRun(api=api, after=after)
+        return StravaRun(api=api, after=after, page_size=self.page_size)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StravaRun:
     api: StravaApi
     after: datetime
+    page_size: int = PER_PAGE
 
     @property
     def calls(self) -> int:
         return self.api.calls
 
     def pages(self) -> Iterator[SyncPage]:
-        return iter_activity_pages(self.api, after=self.after)
+        return iter_activity_pages(self.api, after=self.after, per_page=self.page_size)
 
     def cursor(self) -> dict[str, Any]:
         return {}

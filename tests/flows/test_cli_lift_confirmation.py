@@ -209,7 +209,7 @@ def test_a_plan_made_before_last_week_ended_is_provisional_and_replaced_nightly(
     assert "Provisional" in run_cli("plan", "tea", "--week", W41).stdout
     # Monday 2025-10-06 08:00 in Madrid: W40 has ended; the nightly re-plan makes W41 again.
     monday = datetime(2025, 10, 6, 6, tzinfo=UTC)
-    follow_up(warehouse_engine, now=monday, since=monday)
+    follow_up(warehouse_engine, now=monday)
     with warehouse_engine.connect() as connection:
         versions = connection.execute(
             select(Plan.version, Plan.payload).where(Plan.week == W41).order_by(Plan.version)

@@ -325,3 +325,29 @@ def test_the_served_app_answers_the_subscription_check(warehouse_url: str, tmp_p
         assert answered.json() == {"hub.challenge": "c-42"}
         refused = served.get("/strava/webhook", params={**query, "hub.verify_token": "nope"})
         assert refused.status_code == 403
+
+
+def test_a_push_that_meets_a_running_sync_stays_pending(
+    deps: SyncDeps, fake_garmin: FakeGarmin, strava: FakeStrava, clock: FakeClock
+) -> None:
+    """Another run holds the athlete's Strava lock (a nightly sync, maybe past the activity's
+    page already): the push is not marked handled, and the next round fetches it."""
+    from connectors.strava.push import parse_push_event
+    from warehouse.strava_push import record_push_event
+    from warehouse.sync_lock import sync_lock
+
+    athlete_id = connected(deps, fake_garmin, strava, "ana")
+    assert strava.templates is not None
+    strava.add(
+        "ana", [strava_item(strava.templates, 13_700_000_002, clock.now - timedelta(hours=1))]
+    )
+    event = parse_push_event(push(strava, "ana", object_id=13_700_000_002))
+    with session_scope(deps.engine) as session:
+        record_push_event(session, event.dedupe_key, event.as_payload(),
+                          owner_id=event.owner_id, now=clock.now)  # fmt: skip
+    with sync_lock(deps.engine, athlete_id, "strava"):
+        assert handle_pending(deps) == []  # left pending, not handled as "not fetched"
+    assert count(deps.engine, Activity, source="strava") == 0
+    [handled] = handle_pending(deps)
+    assert handled.outcome.startswith("fetched: 1 new")
+    assert count(deps.engine, Activity, source="strava") == 1
