@@ -26,7 +26,7 @@ from tests.chaos.faults import (
     record_figures,
     snapshot,
 )
-from tests.chaos.world import World, build_world, connect_all, make_deps, small_pages
+from tests.chaos.world import World, build_world, connect_all, make_deps
 from tests.conftest import PgDatabases
 from tests.servers import FakeGarmin, FakeStrava, StravaTemplates
 from tests.sync_fixtures import FakeClock
@@ -74,12 +74,10 @@ def test_faults_converge_to_the_clean_sync(
     fake_garmin: FakeGarmin,
     strava: FakeStrava,
     clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     backend, clean_engine, faulted_engine = two_warehouses
     seed = SEEDS[backend]
     athletes, days = SIZES[backend]
-    small_pages(monkeypatch)
     world = build_world(fake_garmin, strava, clock, athletes, days)
     clean_sleeps = SleepRecorder(lambda s: clock.advance(seconds=s))
     clean = make_deps(clean_engine, world, clean_sleeps, seed)

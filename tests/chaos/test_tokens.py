@@ -22,7 +22,7 @@ from connectors.replay.http import ReplayService
 from flows.nightly import run_nightly
 from flows.source_runs import SyncDeps
 from tests.chaos.faults import SleepRecorder, drop_connection, record_figures
-from tests.chaos.world import World, build_world, connect_all, make_deps, small_pages
+from tests.chaos.world import World, build_world, connect_all, make_deps
 from tests.servers import FakeGarmin, FakeStrava, StravaTemplates
 from tests.sync_fixtures import FakeClock
 from warehouse.credentials import CredentialStore
@@ -113,9 +113,7 @@ def test_token_revoked_mid_backfill(
     fake_garmin: FakeGarmin,
     strava: FakeStrava,
     clock: FakeClock,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    small_pages(monkeypatch)
     _, deps, ids = _world_deps(engine, fake_garmin, strava, clock)
     full = {
         "garmin": sum(1 for i in fake_garmin.account("ana").items),
@@ -173,7 +171,6 @@ def test_strava_refresh_that_dies_before_storing_does_not_lock_out(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    small_pages(monkeypatch)
     _, deps, ids = _world_deps(engine, fake_garmin, strava, clock)
     stored_before = deps.store(ids["ana"], "strava").load()
     assert stored_before is not None

@@ -7,13 +7,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine
 
 from connectors.garmin.client import GarminEndpoints
 from connectors.source import RetryPolicy
-from connectors.strava import pages as strava_pages
 from connectors.strava.budget import StravaRateBudget
 from connectors.strava.client import StravaApp, StravaEndpoints
 from flows.source_runs import SyncConfig, SyncDeps
@@ -43,10 +41,6 @@ def build_world(
     return World(garmin, strava, clock, athletes)
 
 
-def small_pages(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(strava_pages, "PER_PAGE", STRAVA_PER_PAGE)
-
-
 def make_deps(engine: Engine, world: World, sleep: SleepRecorder, seed: int) -> SyncDeps:
     """The sync's dependencies with the production retry policy (jitter from a seeded
     generator) and Garmin's pacing, sleeping through `sleep` on the fake clock."""
@@ -55,6 +49,7 @@ def make_deps(engine: Engine, world: World, sleep: SleepRecorder, seed: int) -> 
         strava=StravaEndpoints.from_base(world.strava.base_url),
         strava_app=StravaApp(world.strava.client_id, world.strava.client_secret),
         garmin_page_size=GARMIN_PAGE_SIZE,
+        strava_page_size=STRAVA_PER_PAGE,
         retry=RetryPolicy(random=random.Random(seed).random),
     )
     return SyncDeps(
