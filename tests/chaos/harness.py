@@ -117,14 +117,7 @@ def run_cli(
     replay servers, or `after_s` seconds after its start, when given; with `fault`, that is
     done at the request instead of the kill."""
     started = time.perf_counter()
-    with subprocess.Popen(
-        [str(IRONMILES), *args],
-        env={**_base_env(), **env},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    ) as process:
+    with start_cli(env, *args) as process:
         if switch is not None:
             switch.arm(process, at_request, delay_s, fault)
         timer = threading.Timer(after_s, _kill, (process,)) if after_s is not None else None
