@@ -83,6 +83,14 @@ def test_a_lock_whose_connection_dropped_is_noticed_before_the_next_page(
         with pg_warehouse.connect() as admin:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lease.backend_pid})
             admin.commit()
+            # The terminated backend holds its locks until it has exited (a signal, not a
+            # wait): until then the lock is still held, and rightly so.
+            gone = "SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = :pid)"
+            for _ in range(200):
+                if admin.execute(text(gone), {"pid": lease.backend_pid}).scalar_one():
+                    break
+                admin.commit()
+                time.sleep(0.05)
         with (
             pytest.raises(SyncLockLost, match="next run resumes"),
             session_scope(pg_warehouse) as session,
