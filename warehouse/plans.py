@@ -20,6 +20,7 @@ from connectors.records import EXPERIENCES, PRIORITIES, Experience, Priority
 from warehouse.errors import UnknownStoredValue
 from warehouse.lift_links import linked_copies
 from warehouse.lifts import StoredLiftSet, stored_lift_set
+from warehouse.linking import lock_linking
 from warehouse.models import (
     Activity,
     Athlete,
@@ -266,7 +267,13 @@ def store_plan(
     notice: str | None = None,
 ) -> StoredPlan:
     """Keep the plan as a new version of the week, unless the latest version is the same plan
-    (then that version is returned and nothing is written)."""
+    (then that version is returned and nothing is written).
+
+    Two runs re-planning one athlete at once (two syncs on PostgreSQL) would both read version
+    N and both insert N + 1: the athlete's row lock (the one linking takes) makes the second
+    wait, then read the first's committed version (a no-op on SQLite, whose writers are
+    serialised already)."""
+    lock_linking(session, athlete_id)
     latest = latest_plan(session, athlete_id, week)
     if latest is not None and dict(latest.payload) == dict(payload):
         return latest
