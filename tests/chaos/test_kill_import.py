@@ -138,6 +138,9 @@ def _campaign(
         f"clean run {clean_run.seconds:.2f} s, first row stored at {first:.2f} s, last at "
         f"{last:.2f} s; stored {clean_counts}"
     )
+    # The window's end adapts down to the runs seen: a clean run timed while the machine was
+    # busier would put most kills after the run had already finished (episodes with no kill).
+    window_end = max(last, clean_run.seconds)
     while figures.injections < KILLS:
         env, url = warehouses.fresh()
         figures.episodes += 1
@@ -146,9 +149,11 @@ def _campaign(
             # From half-way to the first stored row (reading, checking) to the end of the run
             # (storing, the follow-up): a CSV's one transaction commits at one moment, and a
             # window around it alone would mostly miss under a loaded machine's jitter.
-            after = rng.uniform(first * 0.5, max(last, clean_run.seconds)) if kill else None
+            after = rng.uniform(min(first, window_end) * 0.5, window_end) if kill else None
             run = run_cli(env, *args, after_s=after)
             figures.runs += 1
+            if kill and not run.killed:
+                window_end = min(window_end, run.seconds)
             if run.killed:
                 figures.injections += 1
                 left = table_counts(url, *progress)
